@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything this project needs on Debian 12 with Node 20: system packages (cairo/pango
+# for chart rendering, a CJK font for Japanese labels, socat for virtual serial ports), pnpm at the
+# version pinned in package.json, and the workspace's dependencies. Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-ipafont-gothic socat)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+want=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$want" ]; then
+  echo "setup: installing pnpm@$want"
+  npm install -g "pnpm@$want" >/dev/null 2>&1
+fi
+
+pnpm install --frozen-lockfile --reporter=append-only | grep -vE '^(Progress|\.\.\..*install: )' || true
+test -d node_modules/.pnpm || { echo "setup: pnpm install failed" >&2; exit 1; }

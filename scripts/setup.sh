@@ -24,5 +24,12 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$want" ]; then
   npm install -g "pnpm@$want" >/dev/null 2>&1
 fi
 
-pnpm install --frozen-lockfile --reporter=append-only | grep -vE '^(Progress|\.\.\..*install: )' || true
-test -d node_modules/.pnpm || { echo "setup: pnpm install failed" >&2; exit 1; }
+log=$(mktemp)
+if ! pnpm install --frozen-lockfile --reporter=append-only >"$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  echo "setup: pnpm install failed (full log: $log)" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "setup: dependencies installed"
+

@@ -61,7 +61,12 @@ export type SkEvent =
   /** A line the parser does not know; passed on, never an error. */
   | { readonly type: 'unknown'; readonly line: string }
   /** Input that can never be valid. Parsing continues after it. */
-  | { readonly type: 'error'; readonly code: 'sk.malformed' | 'sk.overflow'; readonly reason: string; readonly raw: string };
+  | {
+      readonly type: 'error';
+      readonly code: 'sk.malformed' | 'sk.overflow';
+      readonly reason: string;
+      readonly raw: string;
+    };
 
 export type SkEventType = SkEvent['type'];
 export type SkEventOf<T extends SkEventType> = Extract<SkEvent, { type: T }>;

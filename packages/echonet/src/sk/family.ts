@@ -5,7 +5,14 @@
  */
 export type DongleFamily = 'single-hop' | 'dual-stack';
 
-export const DONGLE_MODELS = ['bp35a1', 'rl7023-ips', 'bp35c0', 'bp35c2', 'rs-wsuha-p', 'rl7023-dss'] as const;
+export const DONGLE_MODELS = [
+  'bp35a1',
+  'rl7023-ips',
+  'bp35c0',
+  'bp35c2',
+  'rs-wsuha-p',
+  'rl7023-dss',
+] as const;
 export type DongleModel = (typeof DONGLE_MODELS)[number];
 
 export const MODEL_FAMILY: Readonly<Record<DongleModel, DongleFamily>> = {

@@ -1,4 +1,25 @@
 export * from './errors.js';
+export * from './frame/codec.js';
+export * from './frame/cursor.js';
+export * from './frame/describe.js';
+export * from './frame/energy.js';
+export * from './frame/hex.js';
+export * from './frame/jst-time.js';
+export {
+  type DayHistory,
+  type FixedTimeEnergy,
+  type HistoryPoint,
+  type HistoryRequest,
+  type HistorySeries,
+  ONE_MINUTE_ENERGY,
+  type OneMinuteEnergy,
+  SLOTS_PER_DAY,
+} from './frame/meter-history.js';
+export * from './frame/meter-properties.js';
+export * from './frame/node-profile.js';
+export { COUNT_MAX, COUNT_NO_DATA, defineProperty, epcHex, type PropertyDef } from './frame/property-def.js';
+export * from './frame/property-map.js';
+export * from './frame/superclass-properties.js';
 export * from './frame/types.js';
 export * from './sk/events.js';
 export * from './sk/family.js';

@@ -1,4 +1,5 @@
 import { EchonetError } from '../errors.js';
+import { fromHex } from './hex.js';
 
 /**
  * One row of a property table: how an EPC's EDT maps to a JS value and back. `decode` and
@@ -95,4 +96,18 @@ export function readCount(edt: Uint8Array, at: number): number | null {
 /** @throws EchonetError `property.range` unless null or an integer 0..99 999 999. */
 export function writeCount(epc: number, out: Uint8Array, at: number, count: number | null): void {
   writeU32(out, at, count === null ? COUNT_NO_DATA : checkInt(epc, 'count', count, 0, COUNT_MAX));
+}
+
+/** Bytes of a hex string of one of `sizes` bytes. @throws EchonetError `property.range`. */
+export function hexOfSize(epc: number, value: string, ...sizes: number[]): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromHex(value);
+  } catch {
+    throw rangeError(epc, `${JSON.stringify(value)} is not hex`);
+  }
+  if (sizes.length > 0 && !sizes.includes(bytes.length)) {
+    throw rangeError(epc, `hex value is ${bytes.length} byte(s), expected ${sizes.join(' or ')}`);
+  }
+  return bytes;
 }

@@ -30,8 +30,20 @@ function captures(): Capture[] {
 const EXPECTED: { match: RegExp; esv: string; epc: number; name: string; value: unknown }[] = [
   { match: /D3 coefficient = 1/, esv: 'Get_Res', epc: 0xd3, name: 'coefficient', value: 1 },
   { match: /D7 effective digits = 6/, esv: 'Get_Res', epc: 0xd7, name: 'effectiveDigits', value: 6 },
-  { match: /E0 .*raw count = 65139/, esv: 'Get_Res', epc: 0xe0, name: 'cumulativeEnergyNormal', value: 65139 },
-  { match: /E7 instantaneous power = 632 W/, esv: 'Get_Res', epc: 0xe7, name: 'instantaneousPower', value: 632 },
+  {
+    match: /E0 .*raw count = 65139/,
+    esv: 'Get_Res',
+    epc: 0xe0,
+    name: 'cumulativeEnergyNormal',
+    value: 65139,
+  },
+  {
+    match: /E7 instantaneous power = 632 W/,
+    esv: 'Get_Res',
+    epc: 0xe7,
+    name: 'instantaneousPower',
+    value: 632,
+  },
   {
     match: /E8 instantaneous current R = 3.0 A, T = 5.0 A/,
     esv: 'Get_Res',
@@ -47,10 +59,28 @@ const EXPECTED: { match: RegExp; esv: string; epc: number; name: string; value: 
     value: { time: { year: 2026, month: 5, day: 20, hour: 14, minute: 0, second: 0 }, count: 65128 },
   },
   { match: /80 operation status = on/, esv: 'Get_Res', epc: 0x80, name: 'operationStatus', value: 'on' },
-  { match: /82 standard version = Release F/, esv: 'Get_Res', epc: 0x82, name: 'standardVersion', value: 'F' },
+  {
+    match: /82 standard version = Release F/,
+    esv: 'Get_Res',
+    epc: 0x82,
+    name: 'standardVersion',
+    value: 'F',
+  },
   { match: /Get_SNA 83 .*PDC 0/, esv: 'Get_SNA', epc: 0x83, name: 'identificationNumber', value: null },
-  { match: /8A manufacturer code = 000016/, esv: 'Get_Res', epc: 0x8a, name: 'manufacturerCode', value: '000016' },
-  { match: /97 current time = 14:26/, esv: 'Get_Res', epc: 0x97, name: 'currentTime', value: { hour: 14, minute: 26 } },
+  {
+    match: /8A manufacturer code = 000016/,
+    esv: 'Get_Res',
+    epc: 0x8a,
+    name: 'manufacturerCode',
+    value: '000016',
+  },
+  {
+    match: /97 current time = 14:26/,
+    esv: 'Get_Res',
+    epc: 0x97,
+    name: 'currentTime',
+    value: { hour: 14, minute: 26 },
+  },
   {
     match: /98 current date = 2026-05-20/,
     esv: 'Get_Res',
@@ -73,7 +103,9 @@ describe('real traffic captures', () => {
 
   it('holds one expectation per ERXUDP line, matching its comment', () => {
     expect(all).toHaveLength(EXPECTED.length);
-    all.forEach((c, i) => expect(c.comment).toMatch(EXPECTED[i]!.match));
+    all.forEach((c, i) => {
+      expect(c.comment).toMatch(EXPECTED[i]!.match);
+    });
   });
 
   all.forEach((capture, i) => {

@@ -1,6 +1,14 @@
-import { fromHex, toHex } from './hex.js';
+import { toHex } from './hex.js';
 import { isValidJst, type JstDate } from './jst-time.js';
-import { checkInt, defineProperty, expectSize, rangeError, readU16, writeU16 } from './property-def.js';
+import {
+  checkInt,
+  defineProperty,
+  expectSize,
+  hexOfSize,
+  rangeError,
+  readU16,
+  writeU16,
+} from './property-def.js';
 
 /**
  * Device object super class properties (Appendix ch. 2) as the smart meter carries them.
@@ -165,18 +173,4 @@ function checkDate(d: JstDate): JstDate {
     throw rangeError(0x98, `invalid date ${JSON.stringify(d)}`, { date: d });
   }
   return { year: d.year, month: d.month, day: d.day };
-}
-
-/** Bytes of a hex string of one of `sizes` bytes. @throws EchonetError `property.range`. */
-export function hexOfSize(epc: number, value: string, ...sizes: number[]): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = fromHex(value);
-  } catch {
-    throw rangeError(epc, `${JSON.stringify(value)} is not hex`);
-  }
-  if (sizes.length > 0 && !sizes.includes(bytes.length)) {
-    throw rangeError(epc, `hex value is ${bytes.length} byte(s), expected ${sizes.join(' or ')}`);
-  }
-  return bytes;
 }

@@ -1,0 +1,67 @@
+/**
+ * Half-hour consumption from cumulative slots. `energy_interval` holds the cumulative kWh read at
+ * each 30-minute boundary (meter local time); what was bought or sold in the half hour ending at
+ * slot s is kwh(s) − kwh(s − 30 min). A missing slot leaves its two neighbouring half hours
+ * without a bar, but what was used across the gap still counts in the range's total.
+ */
+import { MINUTE_MS } from '../time.js';
+
+export const SLOT_MS = 30 * MINUTE_MS;
+
+export interface CumulativeSlot {
+  /** Epoch ms of the 30-minute boundary. */
+  readonly t: number;
+  readonly kwh: number;
+}
+
+export interface EnergyBar {
+  /** Start of the period (epoch ms). */
+  readonly start: number;
+  /** Length of the period, ms. */
+  readonly durationMs: number;
+  readonly kwh: number;
+}
+
+export interface EnergyBars {
+  readonly bars: EnergyBar[];
+  /** Sum of every non-negative step between consecutive slots, gaps included; null without two slots. */
+  readonly totalKwh: number | null;
+}
+
+/**
+ * Bars for one direction from its slots in time order. A step that goes down (the meter's count
+ * wrapped at its digit limit, or a meter exchange) is left out of bars and total alike.
+ */
+export function halfHourBars(slots: readonly CumulativeSlot[]): EnergyBars {
+  const bars: EnergyBar[] = [];
+  let total: number | null = null;
+  for (let i = 1; i < slots.length; i++) {
+    const a = slots[i - 1]!;
+    const b = slots[i]!;
+    const diff = b.kwh - a.kwh;
+    if (diff < 0) continue;
+    total = (total ?? 0) + diff;
+    if (b.t - a.t === SLOT_MS) bars.push({ start: a.t, durationMs: SLOT_MS, kwh: round6(diff) });
+  }
+  return { bars, totalKwh: total === null ? null : round6(total) };
+}
+
+/**
+ * Sums half-hour bars into buckets of `bucketMs` (a multiple of 30 minutes) aligned to
+ * `originMs`, for ranges too long to show 48 bars a day.
+ */
+export function sumBars(bars: readonly EnergyBar[], bucketMs: number, originMs: number): EnergyBar[] {
+  if (bucketMs <= SLOT_MS) return [...bars];
+  const sums = new Map<number, number>();
+  for (const bar of bars) {
+    const key = Math.floor((bar.start - originMs) / bucketMs) * bucketMs + originMs;
+    sums.set(key, (sums.get(key) ?? 0) + bar.kwh);
+  }
+  return [...sums.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([start, kwh]) => ({ start, durationMs: bucketMs, kwh: round6(kwh) }));
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

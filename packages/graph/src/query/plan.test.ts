@@ -1,0 +1,89 @@
+/**
+ * The range queries must be served by an index, not by reading whole tables: a year of 10-second
+ * samples is 3 million rows. The tables are seeded with enough rows (and ANALYZEd) for the
+ * planner to prefer an index on its own for a one-day range; the planner is not forced.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalPg, startLocalPg } from '../test-support/local-pg.js';
+import { DAY_MS, jstMidnight } from '../time.js';
+import { bucketedSamplesQuery, rawSamplesQuery } from './power.js';
+import { tempQuery } from './temp.js';
+
+const METER = '001C6400601421A3';
+const first = jstMidnight('2024-05-01');
+// 200,000 samples 10 s apart: about 23 days.
+const ROWS = 200_000;
+const day = { start: new Date(first.getTime() + 10 * DAY_MS), end: new Date(first.getTime() + 11 * DAY_MS) };
+
+let pg: LocalPg;
+
+beforeAll(async () => {
+  pg = await startLocalPg();
+  const f = first.toISOString();
+  await sql`
+    INSERT INTO power_sample (meter, time, power_w, current_r_a, current_t_a)
+    SELECT ${METER}, ${f}::timestamptz + n * interval '10 seconds', (n % 3000)::int, 5, 5
+    FROM generate_series(0, ${ROWS - 1}) AS n`.execute(pg.db);
+  await sql`
+    INSERT INTO cpu_temperature (sensor, time, celsius)
+    SELECT 'pi', ${f}::timestamptz + n * interval '10 seconds', 40 + n % 10 FROM generate_series(0, ${ROWS - 1}) AS n`.execute(
+    pg.db,
+  );
+  await sql`
+    INSERT INTO bme280_sample (sensor, time, temperature_c, pressure_hpa, humidity_pct)
+    SELECT 'bme', ${f}::timestamptz + n * interval '10 seconds', 20, 1000, 50 FROM generate_series(0, ${ROWS - 1}) AS n`.execute(
+    pg.db,
+  );
+  await sql`ANALYZE`.execute(pg.db);
+});
+
+afterAll(async () => {
+  await pg?.stop();
+});
+
+async function plan(query: { explain: () => Promise<Record<string, unknown>[]> }): Promise<string> {
+  const rows = await query.explain();
+  return rows.map((r) => String(r['QUERY PLAN'])).join('\n');
+}
+
+const INDEX_SCAN = /(Index Scan|Index Only Scan|Bitmap Index Scan)( Backward)? (using|on) (\w+)/;
+
+function indexUsed(text: string): string | undefined {
+  return INDEX_SCAN.exec(text)?.[4];
+}
+
+describe('range query plans on a seeded table (no planner settings changed)', () => {
+  it('reads one meter-day of power through the (meter, time) key or the (time) index', async () => {
+    const text = await plan(rawSamplesQuery(pg.db, day, METER));
+    expect(text).not.toMatch(/Seq Scan/);
+    expect(['power_sample_pkey', 'power_sample_time_idx']).toContain(indexUsed(text));
+  });
+
+  it('reads one day of power without a meter filter through the (time) index', async () => {
+    const text = await plan(rawSamplesQuery(pg.db, day, null));
+    expect(text).not.toMatch(/Seq Scan/);
+    expect(indexUsed(text)).toBe('power_sample_time_idx');
+  });
+
+  it('averages two days of power per bucket through an index', async () => {
+    const twoDays = { start: day.start, end: new Date(day.start.getTime() + 2 * DAY_MS) };
+    const text = await plan(bucketedSamplesQuery(pg.db, twoDays, METER, 120_000));
+    expect(text).not.toMatch(/Seq Scan/);
+    expect(['power_sample_pkey', 'power_sample_time_idx']).toContain(indexUsed(text));
+  });
+
+  it('reads one day of every CPU and BME280 sensor through the (time) index', async () => {
+    const cpu = await plan(tempQuery(pg.db, 'cpu_temperature', { celsius: 'cpu' }, day, null));
+    expect(cpu).not.toMatch(/Seq Scan/);
+    expect(indexUsed(cpu)).toBe('cpu_temperature_time_idx');
+    const bme = await plan(tempQuery(pg.db, 'bme280_sample', { temperature_c: 'temperature' }, day, null));
+    expect(bme).not.toMatch(/Seq Scan/);
+    expect(indexUsed(bme)).toBe('bme280_sample_time_idx');
+  });
+
+  it('the planner settings are the defaults', async () => {
+    const r = await sql<{ enable_seqscan: string }>`SHOW enable_seqscan`.execute(pg.db);
+    expect(r.rows[0]!.enable_seqscan).toBe('on');
+  });
+});

@@ -1,0 +1,334 @@
+/**
+ * What the power chart shows, read from power_sample (E7 power, E8 currents), energy_reading
+ * (E0/E3 cumulative kWh) and energy_interval (cumulative kWh at each 30-minute boundary).
+ * Every range query is `time >= start AND time < end` (plus `meter = ?`), which the (meter, time)
+ * primary keys and the (time) indexes serve; ranges over a day are averaged per bucket in SQL.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db-types.js';
+import type { TimeRange } from '../time.js';
+import { BUCKET_ORIGIN_MS, chooseBarPeriod, chooseBucket, dateBin } from './bucket.js';
+import { type EnergyBar, halfHourBars, SLOT_MS, sumBars } from './energy-bars.js';
+import { pointsOf, type SeriesPoint } from './series.js';
+
+export interface PowerQueryOptions {
+  /** The meter (16 hex digits); default: the meter with the latest data in the range. */
+  readonly meter?: string;
+  /** Bucket size in ms, or null for raw samples; default chooseBucket(range length). */
+  readonly bucketMs?: number | null;
+}
+
+export interface PowerData {
+  readonly start: number;
+  readonly end: number;
+  /** The meter charted; null when the range holds no meter's data. */
+  readonly meter: string | null;
+  /** Bucket of the averaged series; null when they are raw samples. */
+  readonly bucketMs: number | null;
+  /** Instantaneous power, W (negative while selling); a bucket's average when bucketed. */
+  readonly power: SeriesPoint[];
+  /** A bucket's lowest and highest power; empty for raw samples. */
+  readonly powerMin: SeriesPoint[];
+  readonly powerMax: SeriesPoint[];
+  readonly currentR: SeriesPoint[];
+  readonly currentT: SeriesPoint[];
+  /** The meter's cumulative readings, kWh (E0 bought, E3 sold). */
+  readonly normalKwh: SeriesPoint[];
+  readonly reverseKwh: SeriesPoint[];
+  /** Energy bought/sold per period (`barPeriodMs`), from the 30-minute slots. */
+  readonly bought: EnergyBar[];
+  readonly sold: EnergyBar[];
+  readonly barPeriodMs: number;
+  /** kWh bought/sold over the range; null when the range has too few readings to tell. */
+  readonly boughtKwh: number | null;
+  readonly soldKwh: number | null;
+}
+
+/** True when nothing at all can be drawn. */
+export function isEmptyPowerData(d: PowerData): boolean {
+  return (
+    d.power.length === 0 &&
+    d.currentR.length === 0 &&
+    d.currentT.length === 0 &&
+    d.normalKwh.length === 0 &&
+    d.reverseKwh.length === 0 &&
+    d.bought.length === 0 &&
+    d.sold.length === 0
+  );
+}
+
+/** Reads everything the power chart needs for `range`. */
+export async function queryPowerData(
+  db: Kysely<Database>,
+  range: TimeRange,
+  options: PowerQueryOptions = {},
+): Promise<PowerData> {
+  const start = range.start.getTime();
+  const end = range.end.getTime();
+  const bucketMs = options.bucketMs === undefined ? chooseBucket(end - start) : options.bucketMs;
+  const meter = options.meter ?? (await latestMeter(db, range));
+  const [samples, readings, slots] = await Promise.all([
+    bucketMs === null ? rawSamples(db, range, meter) : bucketedSamples(db, range, meter, bucketMs),
+    bucketMs === null ? rawReadings(db, range, meter) : bucketedReadings(db, range, meter, bucketMs),
+    intervalSlots(db, range, meter),
+  ]);
+  const barPeriodMs = chooseBarPeriod(end - start);
+  const normal = halfHourBars(slots.filter((s) => s.direction === 'normal'));
+  const reverse = halfHourBars(slots.filter((s) => s.direction === 'reverse'));
+  const normalKwh = pointsOf(
+    readings,
+    (r) => r.t,
+    (r) => r.normal,
+  );
+  const reverseKwh = pointsOf(
+    readings,
+    (r) => r.t,
+    (r) => r.reverse,
+  );
+  return {
+    start,
+    end,
+    meter,
+    bucketMs,
+    power: pointsOf(
+      samples,
+      (r) => r.t,
+      (r) => r.power,
+    ),
+    powerMin:
+      bucketMs === null
+        ? []
+        : pointsOf(
+            samples,
+            (r) => r.t,
+            (r) => r.powerMin,
+          ),
+    powerMax:
+      bucketMs === null
+        ? []
+        : pointsOf(
+            samples,
+            (r) => r.t,
+            (r) => r.powerMax,
+          ),
+    currentR: pointsOf(
+      samples,
+      (r) => r.t,
+      (r) => r.currentR,
+    ),
+    currentT: pointsOf(
+      samples,
+      (r) => r.t,
+      (r) => r.currentT,
+    ),
+    normalKwh,
+    reverseKwh,
+    bought: sumBars(normal.bars, barPeriodMs, BUCKET_ORIGIN_MS),
+    sold: sumBars(reverse.bars, barPeriodMs, BUCKET_ORIGIN_MS),
+    barPeriodMs,
+    boughtKwh: normal.totalKwh ?? spread(normalKwh),
+    soldKwh: reverse.totalKwh ?? spread(reverseKwh),
+  };
+}
+
+/** Without 30-minute slots, the total is the rise of the cumulative readings over the range. */
+function spread(points: readonly SeriesPoint[]): number | null {
+  if (points.length < 2) return null;
+  const rise = points[points.length - 1]!.y - points[0]!.y;
+  return rise >= 0 ? Math.round(rise * 1e6) / 1e6 : null;
+}
+
+/**
+ * The meter whose data is latest in the range: power first, then cumulative readings, then
+ * slots. Each is one backward step on the (time) index.
+ */
+export async function latestMeter(db: Kysely<Database>, range: TimeRange): Promise<string | null> {
+  const fromPower = await db
+    .selectFrom('power_sample')
+    .select('meter')
+    .where('time', '>=', range.start)
+    .where('time', '<', range.end)
+    .orderBy('time', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (fromPower) return fromPower.meter;
+  const fromReading = await db
+    .selectFrom('energy_reading')
+    .select('meter')
+    .where('time', '>=', range.start)
+    .where('time', '<', range.end)
+    .orderBy('time', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (fromReading) return fromReading.meter;
+  const fromSlot = await db
+    .selectFrom('energy_interval')
+    .select('meter')
+    .where('slot', '>=', range.start)
+    .where('slot', '<=', range.end)
+    .orderBy('slot', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return fromSlot?.meter ?? null;
+}
+
+interface SampleRow {
+  t: number;
+  power: number | null;
+  powerMin: number | null;
+  powerMax: number | null;
+  currentR: number | null;
+  currentT: number | null;
+}
+
+/** The raw power query, exported so its plan can be checked. */
+export function rawSamplesQuery(db: Kysely<Database>, range: TimeRange, meter: string | null) {
+  return db
+    .selectFrom('power_sample')
+    .select([
+      'time',
+      sql<number | null>`power_w::float8`.as('power_w'),
+      sql<number | null>`current_r_a::float8`.as('current_r_a'),
+      sql<number | null>`current_t_a::float8`.as('current_t_a'),
+    ])
+    .where('time', '>=', range.start)
+    .where('time', '<', range.end)
+    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
+    .orderBy('time');
+}
+
+async function rawSamples(
+  db: Kysely<Database>,
+  range: TimeRange,
+  meter: string | null,
+): Promise<SampleRow[]> {
+  const rows = await rawSamplesQuery(db, range, meter).execute();
+  return rows.map((r) => ({
+    t: r.time.getTime(),
+    power: r.power_w,
+    powerMin: null,
+    powerMax: null,
+    currentR: r.current_r_a,
+    currentT: r.current_t_a,
+  }));
+}
+
+/** The bucketed power query (avg/min/max per bucket), exported so its plan can be checked. */
+export function bucketedSamplesQuery(
+  db: Kysely<Database>,
+  range: TimeRange,
+  meter: string | null,
+  bucketMs: number,
+) {
+  return db
+    .selectFrom('power_sample')
+    .select([
+      dateBin(bucketMs, 'time').as('bucket'),
+      sql<number | null>`avg(power_w)::float8`.as('power_w'),
+      sql<number | null>`min(power_w)::float8`.as('power_min'),
+      sql<number | null>`max(power_w)::float8`.as('power_max'),
+      sql<number | null>`avg(current_r_a)::float8`.as('current_r_a'),
+      sql<number | null>`avg(current_t_a)::float8`.as('current_t_a'),
+    ])
+    .where('time', '>=', range.start)
+    .where('time', '<', range.end)
+    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
+    .groupBy(sql`1`)
+    .orderBy(sql`1`);
+}
+
+async function bucketedSamples(
+  db: Kysely<Database>,
+  range: TimeRange,
+  meter: string | null,
+  bucketMs: number,
+): Promise<SampleRow[]> {
+  const rows = await bucketedSamplesQuery(db, range, meter, bucketMs).execute();
+  // A bucket's values are drawn at its middle.
+  return rows.map((r) => ({
+    t: new Date(r.bucket).getTime() + bucketMs / 2,
+    power: r.power_w,
+    powerMin: r.power_min,
+    powerMax: r.power_max,
+    currentR: r.current_r_a,
+    currentT: r.current_t_a,
+  }));
+}
+
+interface ReadingRow {
+  t: number;
+  normal: number | null;
+  reverse: number | null;
+}
+
+async function rawReadings(
+  db: Kysely<Database>,
+  range: TimeRange,
+  meter: string | null,
+): Promise<ReadingRow[]> {
+  const rows = await db
+    .selectFrom('energy_reading')
+    .select([
+      'time',
+      sql<number | null>`normal_kwh::float8`.as('normal'),
+      sql<number | null>`reverse_kwh::float8`.as('reverse'),
+    ])
+    .where('time', '>=', range.start)
+    .where('time', '<', range.end)
+    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
+    .orderBy('time')
+    .execute();
+  return rows.map((r) => ({ t: r.time.getTime(), normal: r.normal, reverse: r.reverse }));
+}
+
+async function bucketedReadings(
+  db: Kysely<Database>,
+  range: TimeRange,
+  meter: string | null,
+  bucketMs: number,
+): Promise<ReadingRow[]> {
+  // Cumulative values only grow, so a bucket's maximum is its last reading.
+  const rows = await db
+    .selectFrom('energy_reading')
+    .select([
+      dateBin(bucketMs, 'time').as('bucket'),
+      sql<number | null>`max(normal_kwh)::float8`.as('normal'),
+      sql<number | null>`max(reverse_kwh)::float8`.as('reverse'),
+    ])
+    .where('time', '>=', range.start)
+    .where('time', '<', range.end)
+    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
+    .groupBy(sql`1`)
+    .orderBy(sql`1`)
+    .execute();
+  return rows.map((r) => ({
+    t: new Date(r.bucket).getTime() + bucketMs / 2,
+    normal: r.normal,
+    reverse: r.reverse,
+  }));
+}
+
+interface SlotRow {
+  direction: 'normal' | 'reverse';
+  t: number;
+  kwh: number;
+}
+
+/** Slots from the range's start boundary to its end boundary inclusive: the first is the base. */
+async function intervalSlots(
+  db: Kysely<Database>,
+  range: TimeRange,
+  meter: string | null,
+): Promise<SlotRow[]> {
+  const first = new Date(Math.ceil(range.start.getTime() / SLOT_MS) * SLOT_MS);
+  const rows = await db
+    .selectFrom('energy_interval')
+    .select(['direction', 'slot', sql<number>`kwh::float8`.as('kwh')])
+    .where('slot', '>=', first)
+    .where('slot', '<=', range.end)
+    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
+    .orderBy('direction')
+    .orderBy('slot')
+    .execute();
+  return rows.map((r) => ({ direction: r.direction, t: r.slot.getTime(), kwh: r.kwh }));
+}

@@ -1,1 +1,10 @@
 export {};
+export * from './sensors/bme280.js';
+export { type Bme280Trimming, DEFAULT_BME280_TRIMMING, encodeBme280Trimming } from './sensors/bme280-trimming.js';
+export * from './sensors/cpu.js';
+export * from './sensors/indoor-climate.js';
+export * from './sensors/indoor-co2.js';
+export * from './sensors/mhz19.js';
+export * from './sensors/mhz19-port.js';
+export * from './sensors/promisified-i2c-bus.js';
+export * from './sensors/virtual-i2c-bus.js';

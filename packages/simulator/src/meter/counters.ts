@@ -55,7 +55,9 @@ export class EnergyCounters {
   readonly #wsPerCount: number;
   readonly #modulus: number;
   readonly #initial: Counts;
-  readonly #anchorWs: EnergyWs;
+  readonly #anchor: number;
+  /** Energy at the anchor, computed on first use (it needs the table up to the anchor). */
+  #anchorWs: EnergyWs | null = null;
   readonly #retainRows: number;
   // Row i holds the integral from `origin` to `origin + (#first + i) minutes`.
   #normal: number[] = [0];
@@ -95,8 +97,7 @@ export class EnergyCounters {
       reverse: mod(options.initialReverse ?? 0, this.#modulus),
     };
     this.#retainRows = Math.ceil((options.retainMs ?? 60 * 24 * 3600_000) / MINUTE_MS);
-    const anchor = Math.max(options.anchor ?? this.origin, this.origin);
-    this.#anchorWs = this.energyWs(anchor) ?? { normal: 0, reverse: 0 };
+    this.#anchor = Math.max(options.anchor ?? this.origin, this.origin);
   }
 
   /** Modulus of the counts (10^digits). */
@@ -131,13 +132,14 @@ export class EnergyCounters {
   countsAt(t: number): Counts | null {
     const e = this.energyWs(t);
     if (e === null) return null;
+    const anchorWs = this.#anchorEnergy();
     return {
       normal: mod(
-        this.#initial.normal + Math.floor((e.normal - this.#anchorWs.normal) / this.#wsPerCount),
+        this.#initial.normal + Math.floor((e.normal - anchorWs.normal) / this.#wsPerCount),
         this.#modulus,
       ),
       reverse: mod(
-        this.#initial.reverse + Math.floor((e.reverse - this.#anchorWs.reverse) / this.#wsPerCount),
+        this.#initial.reverse + Math.floor((e.reverse - anchorWs.reverse) / this.#wsPerCount),
         this.#modulus,
       ),
     };
@@ -146,6 +148,11 @@ export class EnergyCounters {
   /** kWh of a count in this meter's unit and coefficient. */
   countToKwh(count: number): number {
     return countToKwh(count, this.coefficient, this.unitKwh);
+  }
+
+  #anchorEnergy(): EnergyWs {
+    this.#anchorWs ??= this.energyWs(this.#anchor) ?? { normal: 0, reverse: 0 };
+    return this.#anchorWs;
   }
 
   #extendTo(minute: number): void {
@@ -167,6 +174,7 @@ export class EnergyCounters {
     }
     const excess = this.#normal.length - this.#retainRows;
     if (excess > this.#retainRows / 8) {
+      this.#anchorEnergy();
       this.#normal.splice(0, excess);
       this.#reverse.splice(0, excess);
       this.#first += excess;

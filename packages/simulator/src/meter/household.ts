@@ -1,4 +1,4 @@
-import { type DayPlan, type Line, planDay, runPower } from './appliances.js';
+import { type DayPlan, planDay, runPower } from './appliances.js';
 import { floorTo, HOUR_MS, jstDayNumber, jstDayOfYear, jstDayStart, MINUTE_MS } from './jst-calendar.js';
 import { unit, valueNoise } from './random.js';
 
@@ -64,6 +64,9 @@ export class Household {
   readonly #activityScale: number;
   readonly #fridge: { periodMs: number; phaseMs: number; onW: number; dutyBase: number; defrostHour: number };
   readonly #days = new Map<number, DayInfo>();
+  #cachedDay = Number.NaN;
+  #today: DayInfo | undefined;
+  #yesterday: DayInfo | undefined;
 
   constructor(options: HouseholdOptions) {
     this.seed = options.seed >>> 0;
@@ -95,39 +98,39 @@ export class Household {
   sampleAt(t: number): PowerSample {
     const ts = floorTo(t, this.stepMs);
     const day = jstDayNumber(ts);
-    const info = this.#day(day);
+    if (day !== this.#cachedDay) {
+      this.#cachedDay = day;
+      this.#today = this.#day(day);
+      this.#yesterday = this.#day(day - 1);
+    }
+    const info = this.#today!;
     const plan = info.plan;
-    const prev = this.#day(day - 1).plan;
+    const prev = this.#yesterday!.plan;
     const hour = (ts - jstDayStart(day)) / HOUR_MS;
     const jitter = 1 + 0.04 * (unit(this.seed, CH_JITTER, ts / this.stepMs) - 0.5);
 
     // Watts per line: R and T carry 100 V loads, RT the 200 V ones.
-    const line = { R: 0, T: 0, RT: 0 };
-    const put = (where: Line, w: number) => {
-      line[where] += w;
-    };
-
-    put('R', this.#standbyW * 0.5 * jitter);
-    put('T', this.#standbyW * 0.5 * jitter);
-    put('R', this.#fridgePower(ts, info.seasonal, hour));
-
+    let r = this.#standbyW * 0.5 * jitter + this.#fridgePower(ts, info.seasonal, hour);
+    let tl = this.#standbyW * 0.5 * jitter;
+    let rt = 0;
     const occ = occupancy(ts, plan, prev);
     if (occ.awakeAtHome) {
       const a = this.#activityPower(ts, occ.hour, occ.plan.weekend) * jitter;
-      put('R', a * 0.6);
-      put('T', a * 0.4);
+      r += a * 0.6;
+      tl += a * 0.4;
     }
-    for (const run of prev.runs) {
-      const w = runPower(run, ts);
-      if (w > 0) put(run.line, w * jitter);
+    for (let i = 0; i < 2; i++) {
+      for (const run of i === 0 ? prev.runs : plan.runs) {
+        if (ts < run.start || ts >= run.end) continue;
+        const w = runPower(run, ts) * jitter;
+        if (run.line === 'R') r += w;
+        else if (run.line === 'T') tl += w;
+        else rt += w;
+      }
     }
-    for (const run of plan.runs) {
-      const w = runPower(run, ts);
-      if (w > 0) put(run.line, w * jitter);
-    }
-    put('RT', this.#climatePower(ts, this.#temp(info, hour), occ));
+    rt += this.#climatePower(ts, this.#temp(info, hour), occ);
 
-    const loadW = line.R + line.T + line.RT;
+    const loadW = r + tl + rt;
     const solarW = this.solarPeakW > 0 ? this.#solarPower(ts, info, hour) : 0;
     const powerW = Math.round(loadW - solarW);
 
@@ -137,8 +140,8 @@ export class Household {
       currentR = round1(loadW / (100 * POWER_FACTOR) - solarW / 100);
       currentT = null;
     } else {
-      currentR = round1((line.R + line.RT / 2) / (100 * POWER_FACTOR) - solarW / 200);
-      currentT = round1((line.T + line.RT / 2) / (100 * POWER_FACTOR) - solarW / 200);
+      currentR = round1((r + rt / 2) / (100 * POWER_FACTOR) - solarW / 200);
+      currentT = round1((tl + rt / 2) / (100 * POWER_FACTOR) - solarW / 200);
     }
     return { t: ts, powerW, loadW, solarW, currentR, currentT };
   }
@@ -228,18 +231,22 @@ interface Occupancy {
 }
 
 function occupancy(t: number, plan: DayPlan, prev: DayPlan): Occupancy {
-  const hourOf = (p: DayPlan) => (t - jstDayStart(p.day)) / HOUR_MS;
   if (t < plan.wake) {
     if (t < prev.sleep) {
       const since = prev.back !== null && prev.back <= t ? prev.back : prev.wake;
-      return { awakeAtHome: true, asleepAtHome: false, hour: hourOf(prev), since, plan: prev };
+      return { awakeAtHome: true, asleepAtHome: false, hour: hourOf(t, prev), since, plan: prev };
     }
-    return { awakeAtHome: false, asleepAtHome: true, hour: hourOf(plan), since: t, plan };
+    return { awakeAtHome: false, asleepAtHome: true, hour: hourOf(t, plan), since: t, plan };
   }
-  if (t >= plan.sleep) return { awakeAtHome: false, asleepAtHome: true, hour: hourOf(plan), since: t, plan };
+  if (t >= plan.sleep)
+    return { awakeAtHome: false, asleepAtHome: true, hour: hourOf(t, plan), since: t, plan };
   const out = plan.leave !== null && plan.back !== null && t >= plan.leave && t < plan.back;
   const since = plan.back !== null && plan.back <= t ? plan.back : plan.wake;
-  return { awakeAtHome: !out, asleepAtHome: false, hour: hourOf(plan), since, plan };
+  return { awakeAtHome: !out, asleepAtHome: false, hour: hourOf(t, plan), since, plan };
+}
+
+function hourOf(t: number, p: DayPlan): number {
+  return (t - jstDayStart(p.day)) / HOUR_MS;
 }
 
 function round1(x: number): number {

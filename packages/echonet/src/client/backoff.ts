@@ -1,0 +1,64 @@
+/**
+ * Capped exponential backoff with seeded jitter, for the full re-initialisation loop (reopen
+ * the port, SKRESET, join). Jitter spreads the retries of many pollers that lost the same
+ * meter at once; the seed makes a test run repeatable.
+ */
+export interface BackoffOptions {
+  /** Delay before the first retry, ms. Default 2 000. */
+  initialMs?: number;
+  /** Upper bound of any delay, ms. Default 300 000 (5 minutes). */
+  maxMs?: number;
+  /** Growth per attempt. Default 2. */
+  factor?: number;
+  /** Fraction of the delay drawn at random, ± (0 – 1). Default 0.2. */
+  jitter?: number;
+  /** Seed of the jitter; the same seed gives the same delays. Default 1. */
+  seed?: number;
+}
+
+/** mulberry32: a small, fast PRNG with a 32-bit state. Returns numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Backoff {
+  readonly #initialMs: number;
+  readonly #maxMs: number;
+  readonly #factor: number;
+  readonly #jitter: number;
+  readonly #random: () => number;
+  #attempt = 0;
+
+  constructor(options: BackoffOptions = {}) {
+    this.#initialMs = Math.max(0, options.initialMs ?? 2_000);
+    this.#maxMs = Math.max(this.#initialMs, options.maxMs ?? 300_000);
+    this.#factor = Math.max(1, options.factor ?? 2);
+    this.#jitter = Math.min(1, Math.max(0, options.jitter ?? 0.2));
+    this.#random = seededRandom(options.seed ?? 1);
+  }
+
+  /** Retries handed out since the last reset. */
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  /** The delay before the next retry: initial × factor^attempt, jittered, never above max. */
+  next(): number {
+    const base = Math.min(this.#maxMs, this.#initialMs * this.#factor ** this.#attempt);
+    this.#attempt++;
+    const spread = base * this.#jitter * (2 * this.#random() - 1);
+    return Math.round(Math.min(this.#maxMs, Math.max(0, base + spread)));
+  }
+
+  /** Back to the first delay (after a success). */
+  reset(): void {
+    this.#attempt = 0;
+  }
+}

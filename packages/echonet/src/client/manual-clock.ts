@@ -1,0 +1,59 @@
+import type { Clock } from './clock.js';
+
+interface Timer {
+  readonly id: number;
+  readonly due: number;
+  readonly fn: () => void;
+}
+
+/**
+ * A clock that moves only when told (`advance`), for unit tests of timing rules (spacing,
+ * timeouts, backoff) without waiting. Not exported from the package.
+ */
+export class ManualClock implements Clock {
+  #now: number;
+  #timers: Timer[] = [];
+  #nextId = 1;
+
+  constructor(start = Date.UTC(2026, 4, 20, 5, 0, 0)) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const timer = { id: this.#nextId++, due: this.#now + Math.max(0, ms), fn };
+    this.#timers.push(timer);
+    return timer.id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers = this.#timers.filter((t) => t.id !== handle);
+  }
+
+  get pending(): number {
+    return this.#timers.length;
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order (with the clock at their due time). */
+  advance(ms: number): void {
+    const target = this.#now + ms;
+    for (;;) {
+      const next = this.#timers
+        .filter((t) => t.due <= target)
+        .sort((a, b) => a.due - b.due || a.id - b.id)[0];
+      if (!next) break;
+      this.#timers = this.#timers.filter((t) => t !== next);
+      this.#now = Math.max(this.#now, next.due);
+      next.fn();
+    }
+    this.#now = target;
+  }
+}
+
+/** Lets queued macrotasks (setImmediate) and promise reactions run. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,334 @@
+/**
+ * The on-disk spool: rows that could not reach PostgreSQL, kept in order until it is back.
+ *
+ * Format: append-only segment files `<dir>/spool-<seq>.jsonl`, one JSON entry per line, fsync'd
+ * after every appended batch. A process never appends to a segment it did not create, so a line
+ * torn by a crash or power cut can only be the last line of an old segment; it has no newline
+ * and is skipped. `checkpoint.json` records how many lines of the oldest segment are already in
+ * the database, so a restart replays from there (a crash between a commit and the checkpoint
+ * replays one batch again, which the writer's ON CONFLICT makes harmless).
+ *
+ * Bound: at most `maxBytes` on disk. When an append would pass it, whole oldest segments are
+ * deleted and their rows counted in `droppedRows` and logged as an error. Oldest first, because
+ * the meter itself keeps the 30-minute history for ~45 days (EPC E2/E4) and the poller can
+ * backfill those slots, while the newest readings exist nowhere else.
+ *
+ * One process owns a spool directory at a time (the poller); nothing here locks it.
+ */
+
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type StoreLogger, silentLogger } from './logger.js';
+import { decodeEntry, encodeEntry, type StoreEntry } from './rows.js';
+import { StoreError } from './store-error.js';
+
+export interface SpoolOptions {
+  /** Directory of the segment files; created when missing. */
+  readonly dir: string;
+  /** Upper bound of all segments together; default 64 MiB (months of readings). */
+  readonly maxBytes?: number;
+  /** Start a new segment beyond this size; default min(1 MiB, maxBytes / 8). */
+  readonly segmentBytes?: number;
+  readonly logger?: StoreLogger;
+}
+
+export interface ReplayOutcome {
+  /** Rows handed to the handler successfully. */
+  readonly rows: number;
+  /** What the handler threw, when it stopped the replay (the rest stays spooled). */
+  readonly error?: unknown;
+}
+
+interface Segment {
+  readonly name: string;
+  bytes: number;
+  /** Complete lines not yet replayed. */
+  lines: number;
+}
+
+const SEGMENT = /^spool-(\d{12})\.jsonl$/;
+const CHECKPOINT = 'checkpoint.json';
+
+export class Spool {
+  readonly dir: string;
+  readonly maxBytes: number;
+  readonly segmentBytes: number;
+  private readonly logger: StoreLogger;
+  private readonly segments: Segment[];
+  private nextSeq: number;
+  private active: { segment: Segment; handle: FileHandle } | undefined;
+  /** Lines of the oldest segment already replayed. */
+  private done: number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private dropped = 0;
+  private torn = 0;
+
+  private constructor(
+    options: Required<Omit<SpoolOptions, 'logger'>> & { logger: StoreLogger },
+    segments: Segment[],
+    done: number,
+  ) {
+    this.dir = options.dir;
+    this.maxBytes = options.maxBytes;
+    this.segmentBytes = options.segmentBytes;
+    this.logger = options.logger;
+    this.segments = segments;
+    this.done = done;
+    const last = segments.at(-1);
+    this.nextSeq = last ? Number(SEGMENT.exec(last.name)![1]) + 1 : 1;
+  }
+
+  /**
+   * Opens (creating) the spool directory and takes stock of what a previous run left behind.
+   * @throws StoreError 'store.spool' when the directory cannot be created or read.
+   */
+  static async open(options: SpoolOptions): Promise<Spool> {
+    const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    const segmentBytes =
+      options.segmentBytes ?? Math.max(4096, Math.min(1024 * 1024, Math.floor(maxBytes / 8)));
+    const logger = options.logger ?? silentLogger;
+    try {
+      await mkdir(options.dir, { recursive: true });
+      const names = (await readdir(options.dir)).filter((n) => SEGMENT.test(n)).sort();
+      const segments: Segment[] = [];
+      for (const name of names) {
+        const text = await readFile(join(options.dir, name), 'utf8');
+        segments.push({ name, bytes: Buffer.byteLength(text), lines: completeLines(text).length });
+      }
+      let done = 0;
+      const checkpoint = await readCheckpoint(options.dir);
+      if (checkpoint && segments[0]?.name === checkpoint.segment) {
+        done = Math.min(checkpoint.lines, segments[0].lines);
+        segments[0].lines -= done;
+      }
+      const spool = new Spool({ dir: options.dir, maxBytes, segmentBytes, logger }, segments, done);
+      if (spool.pendingRows > 0) {
+        logger.info({ rows: spool.pendingRows, dir: options.dir }, 'spool holds rows from an earlier run');
+      }
+      return spool;
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(
+        'store.spool',
+        `cannot open the spool in ${options.dir}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+
+  /** Rows waiting for the database. */
+  get pendingRows(): number {
+    return this.segments.reduce((n, s) => n + s.lines, 0);
+  }
+
+  /** Bytes on disk, replayed lines of the oldest segment included. */
+  get bytes(): number {
+    return this.segments.reduce((n, s) => n + s.bytes, 0);
+  }
+
+  /** Rows deleted unreplayed because the spool was full, since open. */
+  get droppedRows(): number {
+    return this.dropped;
+  }
+
+  /** Torn or unreadable lines skipped during replay, since open. */
+  get skippedLines(): number {
+    return this.torn;
+  }
+
+  /**
+   * Appends entries after everything already spooled and fsyncs them.
+   * @throws StoreError 'store.spool' on an I/O failure (disk full, read-only).
+   */
+  append(entries: readonly StoreEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.serial(async () => {
+      const text = `${entries.map(encodeEntry).join('\n')}\n`;
+      const size = Buffer.byteLength(text);
+      try {
+        if (
+          this.active &&
+          this.active.segment.bytes > 0 &&
+          this.active.segment.bytes + size > this.segmentBytes
+        ) {
+          await this.closeActive();
+        }
+        const active = this.active ?? (await this.createSegment());
+        await active.handle.write(text);
+        await active.handle.datasync();
+        active.segment.bytes += size;
+        active.segment.lines += entries.length;
+      } catch (e) {
+        throw new StoreError(
+          'store.spool',
+          `cannot write the spool in ${this.dir}: ${(e as Error).message}`,
+          {
+            cause: e,
+          },
+        );
+      }
+      await this.enforceBound();
+    });
+  }
+
+  /**
+   * Hands the spooled entries, oldest first, to `handler` in batches of up to `batchSize`,
+   * recording progress after each batch. Stops at the first batch the handler rejects (that
+   * batch stays spooled) and reports the error instead of throwing it.
+   * @throws StoreError 'store.spool' on an I/O failure of the spool itself.
+   */
+  replay(handler: (batch: StoreEntry[]) => Promise<void>, batchSize = 500): Promise<ReplayOutcome> {
+    return this.serial(async () => {
+      let rows = 0;
+      while (this.segments.length > 0) {
+        const segment = this.segments[0]!;
+        const lines = completeLines(await this.readSegment(segment));
+        while (this.done < lines.length) {
+          const slice = lines.slice(this.done, this.done + batchSize);
+          const batch: StoreEntry[] = [];
+          for (const line of slice) {
+            const entry = decodeEntry(line);
+            if (entry) batch.push(entry);
+            else this.torn += 1;
+          }
+          if (slice.length !== batch.length) {
+            this.logger.warn(
+              { segment: segment.name, skipped: slice.length - batch.length },
+              'skipped unreadable spool lines',
+            );
+          }
+          try {
+            if (batch.length > 0) await handler(batch);
+          } catch (error) {
+            return { rows, error };
+          }
+          rows += batch.length;
+          this.done += slice.length;
+          segment.lines = lines.length - this.done;
+          await this.writeCheckpoint(segment.name);
+        }
+        await this.removeOldest();
+      }
+      return { rows };
+    });
+  }
+
+  /** Closes the file being appended to. The spool stays usable (the next append opens a new segment). */
+  close(): Promise<void> {
+    return this.serial(() => this.closeActive());
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async createSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
+    const name = `spool-${String(this.nextSeq).padStart(12, '0')}.jsonl`;
+    this.nextSeq += 1;
+    const handle = await open(join(this.dir, name), 'wx', 0o600);
+    await syncDir(this.dir);
+    const segment: Segment = { name, bytes: 0, lines: 0 };
+    this.segments.push(segment);
+    this.active = { segment, handle };
+    return this.active;
+  }
+
+  private async closeActive(): Promise<void> {
+    const active = this.active;
+    this.active = undefined;
+    await active?.handle.close();
+  }
+
+  private async readSegment(segment: Segment): Promise<string> {
+    try {
+      return await readFile(join(this.dir, segment.name), 'utf8');
+    } catch (e) {
+      throw new StoreError(
+        'store.spool',
+        `cannot read ${join(this.dir, segment.name)}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+
+  /** Deletes the oldest segment (fully replayed or dropped) and resets the checkpoint. */
+  private async removeOldest(): Promise<void> {
+    const segment = this.segments.shift();
+    if (!segment) return;
+    if (this.active?.segment === segment) await this.closeActive();
+    await rm(join(this.dir, segment.name), { force: true });
+    this.done = 0;
+    await rm(join(this.dir, CHECKPOINT), { force: true });
+  }
+
+  private async enforceBound(): Promise<void> {
+    let dropped = 0;
+    while (this.bytes > this.maxBytes && this.segments.length > 0) {
+      if (this.segments.length === 1 && this.active?.segment === this.segments[0]) {
+        // A single batch larger than the whole bound: keep it rather than drop what we just took.
+        break;
+      }
+      dropped += this.segments[0]!.lines;
+      await this.removeOldest();
+    }
+    if (dropped > 0) {
+      this.dropped += dropped;
+      this.logger.error(
+        { dropped, totalDropped: this.dropped, maxBytes: this.maxBytes },
+        'spool full: dropped the oldest spooled rows',
+      );
+    }
+  }
+
+  private async writeCheckpoint(segment: string): Promise<void> {
+    const tmp = join(this.dir, `${CHECKPOINT}.tmp`);
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify({ segment, lines: this.done }));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, join(this.dir, CHECKPOINT));
+  }
+}
+
+/** The newline-terminated lines of a segment; a last line without newline was torn. */
+function completeLines(text: string): string[] {
+  const end = text.lastIndexOf('\n');
+  if (end < 0) return [];
+  return text.slice(0, end).split('\n');
+}
+
+async function readCheckpoint(dir: string): Promise<{ segment: string; lines: number } | undefined> {
+  try {
+    const value = JSON.parse(await readFile(join(dir, CHECKPOINT), 'utf8')) as {
+      segment?: unknown;
+      lines?: unknown;
+    };
+    if (typeof value.segment === 'string' && typeof value.lines === 'number' && value.lines >= 0) {
+      return { segment: value.segment, lines: value.lines };
+    }
+  } catch {
+    // Missing or torn: replay the oldest segment from its start (duplicates are harmless).
+  }
+  return undefined;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the file's own fsync still holds.
+  } finally {
+    await handle.close();
+  }
+}

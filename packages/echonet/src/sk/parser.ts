@@ -1,0 +1,224 @@
+/**
+ * Host-side streaming parser of what an SK dongle sends: bytes in (split anywhere), SkEvents out.
+ * No I/O, no clock. Incomplete input is kept; input that can never be valid becomes an `error`
+ * event and parsing resumes at the next line end. `push` never throws.
+ *
+ * Line ends: CR, LF and CRLF each end a line (`OK 01\r` from ROPT is CR-only on some firmware);
+ * empty lines produce nothing, so the LF of a CRLF is never an event of its own.
+ *
+ * Two kinds of line carry raw bytes that may contain CR/LF and are read by length instead:
+ * - the echo of `SKSENDTO ... <DATALEN> <data>`: exactly DATALEN bytes and NO line end, so the
+ *   next line (`EVENT 21 ...`) is glued to it. The echo's `line` shows the data as hex.
+ * - `ERXUDP ... <DATALEN> <data>` in binary mode (WOPT 00): DATALEN bytes, then CRLF.
+ * DATALEN is found by its token position, see `data-start.ts`.
+ */
+import { toHex } from '../frame/hex.js';
+import {
+  ascii,
+  ByteQueue,
+  DEFAULT_MAX_LINE_LENGTH,
+  ERROR_RAW_PREFIX,
+  escapeRaw,
+  firstNonPrintable,
+} from './bytes.js';
+import { findDataStart } from './data-start.js';
+import { decidePayload, erxudpFromHeader, type PayloadMode } from './erxudp.js';
+import type { SkEvent } from './events.js';
+import { malformed, parseLine } from './line-events.js';
+import { PanDescBlock } from './pandesc-block.js';
+import { redactCommand } from './redact.js';
+
+export type { PayloadMode } from './erxudp.js';
+
+export interface SkLineParserOptions {
+  /**
+   * ERXUDP payload encoding: `auto` (default) decides per datagram; `hex`/`binary` force it
+   * (use them once ROPT has told which one the dongle is set to).
+   */
+  readonly payload?: PayloadMode;
+  /** Longest accepted line in bytes, ERXUDP/SKSENDTO data included. Default 4096. */
+  readonly maxLineLength?: number;
+}
+
+export class SkLineParser {
+  private readonly queue = new ByteQueue();
+  private readonly maxLineLength: number;
+  private payload: PayloadMode;
+  /** After an overflow or a broken ERXUDP: drop bytes up to the next line end. */
+  private discarding = false;
+  private block: PanDescBlock | undefined;
+
+  constructor(options: SkLineParserOptions = {}) {
+    this.payload = options.payload ?? 'auto';
+    this.maxLineLength = Math.max(64, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  }
+
+  /** Changes how ERXUDP payloads are read from the next datagram on. */
+  setPayload(mode: PayloadMode): void {
+    this.payload = mode;
+  }
+
+  /** Feeds bytes as they arrive. Returns the events completed by them, in order. Never throws. */
+  push(chunk: Uint8Array): SkEvent[] {
+    const out: SkEvent[] = [];
+    try {
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('push expects a Uint8Array');
+      this.queue.append(chunk);
+      while (this.step(out)) {
+        // each step consumes input or returns false to wait for more
+      }
+    } catch (cause) {
+      this.queue.clear();
+      this.discarding = false;
+      this.block = undefined;
+      out.push({
+        type: 'error',
+        code: 'sk.malformed',
+        reason: `parser failure: ${cause instanceof Error ? cause.message : String(cause)}`,
+        raw: '',
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Emits an EPANDESC block still waiting for its end (a block without PairID ends only at the
+   * next non-indented line). Bytes of an unfinished line stay pending. Never throws.
+   */
+  flush(): SkEvent[] {
+    const out: SkEvent[] = [];
+    this.closeBlock(out);
+    return out;
+  }
+
+  private step(out: SkEvent[]): boolean {
+    if (this.discarding) {
+      const end = this.queue.indexOfLineEnd();
+      if (end === -1) {
+        this.queue.clear();
+        return false;
+      }
+      this.queue.take(end);
+      this.discarding = false;
+    }
+    this.queue.skipLineEnds();
+    const bytes = this.queue.view();
+    if (bytes.length === 0) return false;
+
+    const start = findDataStart(bytes);
+    if (start.status === 'found') {
+      // The same verdict as while the header was still arriving without a line end.
+      if (start.dataStart > this.maxLineLength)
+        return this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX), 'line');
+      return start.word === 'SKSENDTO'
+        ? this.sendtoEcho(out, bytes, start.dataStart, start.length)
+        : this.erxudp(out, bytes, start.dataStart, start.length);
+    }
+    const end = this.queue.indexOfLineEnd();
+    if (end === -1 || end > this.maxLineLength) {
+      return bytes.length > this.maxLineLength
+        ? this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX), 'line')
+        : false;
+    }
+    this.line(out, this.queue.take(end));
+    return true;
+  }
+
+  private sendtoEcho(out: SkEvent[], bytes: Uint8Array, dataStart: number, length: number): boolean {
+    const end = dataStart + length;
+    if (end > this.maxLineLength)
+      return this.overflow(out, bytes.subarray(0, dataStart - 1), 'SKSENDTO echo');
+    if (bytes.length < end) return false;
+    const raw = this.queue.take(end);
+    const header = raw.subarray(0, dataStart);
+    if (this.rejectNonPrintable(out, header)) return true;
+    this.emit(out, {
+      type: 'echo',
+      command: 'SKSENDTO',
+      line: ascii(header) + toHex(raw.subarray(dataStart)),
+    });
+    return true;
+  }
+
+  private erxudp(out: SkEvent[], bytes: Uint8Array, dataStart: number, length: number): boolean {
+    const decision = decidePayload(bytes, dataStart, length, this.payload, this.maxLineLength);
+    if (decision.kind === 'more') return false;
+    const header = this.queue.take(dataStart).subarray(0, dataStart - 1);
+    if (decision.kind === 'bad') {
+      this.emit(out, {
+        type: 'error',
+        code: decision.code,
+        reason: decision.reason,
+        raw: escapeRaw(header.subarray(0, 4 * ERROR_RAW_PREFIX)),
+      });
+      this.discarding = true;
+      return true;
+    }
+    this.queue.take(decision.end - dataStart);
+    if (this.rejectNonPrintable(out, header)) return true;
+    const text = ascii(header);
+    const ev = erxudpFromHeader(text.split(' '), decision.kind, decision.data);
+    this.emit(out, typeof ev === 'string' ? malformed(ev, text) : ev);
+    return true;
+  }
+
+  private line(out: SkEvent[], bytes: Uint8Array): void {
+    if (this.rejectNonPrintable(out, bytes)) return;
+    const text = ascii(bytes);
+    if (text.trim() === '') return;
+    if (text.startsWith(' ') || text.startsWith('\t')) {
+      if (this.block === undefined) {
+        out.push({ type: 'unknown', line: redactCommand(text) });
+        return;
+      }
+      const result = this.block.accept(text);
+      if (result.unknown !== undefined) out.push(result.unknown);
+      if (result.done) this.closeBlock(out);
+      return;
+    }
+    const ev = parseLine(text);
+    if (ev.type === 'epandesc-start') {
+      this.closeBlock(out);
+      this.block = new PanDescBlock();
+    } else {
+      this.emit(out, ev);
+    }
+  }
+
+  private rejectNonPrintable(out: SkEvent[], bytes: Uint8Array): boolean {
+    const bad = firstNonPrintable(bytes);
+    if (bad === -1) return false;
+    this.emit(out, {
+      type: 'error',
+      code: 'sk.malformed',
+      reason: `non-printable byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at column ${bad}`,
+      raw: redactCommand(escapeRaw(bytes.subarray(0, 4 * ERROR_RAW_PREFIX))),
+    });
+    return true;
+  }
+
+  /** `shown`: what of the line goes into `raw` (the same bytes however the input was split). */
+  private overflow(out: SkEvent[], shown: Uint8Array, what: string): boolean {
+    this.emit(out, {
+      type: 'error',
+      code: 'sk.overflow',
+      reason: `${what} longer than ${this.maxLineLength} bytes`,
+      raw: redactCommand(escapeRaw(shown)),
+    });
+    this.discarding = true;
+    return true;
+  }
+
+  /** Emits an event of a non-indented line: any open EPANDESC block ends before it. */
+  private emit(out: SkEvent[], ev: SkEvent): void {
+    this.closeBlock(out);
+    out.push(ev);
+  }
+
+  private closeBlock(out: SkEvent[]): void {
+    if (this.block === undefined) return;
+    const block = this.block;
+    this.block = undefined;
+    out.push(block.finish());
+  }
+}

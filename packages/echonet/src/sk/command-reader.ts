@@ -94,7 +94,8 @@ export class SkCommandReader {
       if (start.dataStart > this.maxLineLength)
         return this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX));
       const end = start.dataStart + start.length;
-      if (end > this.maxLineLength) return this.overflow(out, bytes.subarray(0, start.dataStart - 1));
+      if (end > this.maxLineLength)
+        return this.overflow(out, bytes.subarray(0, Math.min(start.dataStart - 1, 4 * ERROR_RAW_PREFIX)));
       if (bytes.length < end) return false;
       const raw = this.queue.take(end);
       this.emit(out, raw.subarray(0, start.dataStart - 1), raw, raw.slice(start.dataStart));

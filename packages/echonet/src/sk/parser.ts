@@ -127,7 +127,11 @@ export class SkLineParser {
   private sendtoEcho(out: SkEvent[], bytes: Uint8Array, dataStart: number, length: number): boolean {
     const end = dataStart + length;
     if (end > this.maxLineLength)
-      return this.overflow(out, bytes.subarray(0, dataStart - 1), 'SKSENDTO echo');
+      return this.overflow(
+        out,
+        bytes.subarray(0, Math.min(dataStart - 1, 4 * ERROR_RAW_PREFIX)),
+        'SKSENDTO echo',
+      );
     if (bytes.length < end) return false;
     const raw = this.queue.take(end);
     const header = raw.subarray(0, dataStart);
@@ -149,7 +153,7 @@ export class SkLineParser {
         type: 'error',
         code: decision.code,
         reason: decision.reason,
-        raw: escapeRaw(header.subarray(0, 4 * ERROR_RAW_PREFIX)),
+        raw: redactCommand(escapeRaw(header.subarray(0, 4 * ERROR_RAW_PREFIX))),
       });
       this.discarding = true;
       return true;

@@ -112,7 +112,7 @@ export class VirtualBme280 implements I2cDevice {
     return this.#climate(at);
   }
 
-  /** Register value as the next read would return it (same side effects as a read: time moves on). */
+  /** Register value as a read would return it now, without moving the read pointer. */
   peekRegister(reg: number): number {
     this.#sync(this.#clock());
     return this.#readRegister(reg & 0xff, this.#clock());

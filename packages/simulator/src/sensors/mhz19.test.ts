@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mhz19Checksum, VirtualMhz19 } from './mhz19.js';
+import { MHZ19_COMMAND_LOG_SIZE, mhz19Checksum, VirtualMhz19 } from './mhz19.js';
 
 const T0 = Date.UTC(2024, 4, 15, 11); // 20:00 JST, a Wednesday evening
 const MIN = 60_000;
@@ -131,9 +131,12 @@ describe('VirtualMhz19', () => {
     expect(clean[8]).toBe(mhz19Checksum(clean));
   });
 
-  it('records accepted commands', () => {
+  it('records the last accepted commands', () => {
     const { sensor } = setup();
     sensor.handleBytes(new Uint8Array([...ABC_OFF, ...ZERO]));
     expect(sensor.commands).toEqual([ABC_OFF, ZERO]);
+    for (let i = 0; i < MHZ19_COMMAND_LOG_SIZE; i++) sensor.handleBytes(READ);
+    expect(sensor.commands.length).toBe(MHZ19_COMMAND_LOG_SIZE);
+    expect(sensor.commands.every((c) => c[2] === 0x86)).toBe(true);
   });
 });

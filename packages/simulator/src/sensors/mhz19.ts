@@ -63,6 +63,8 @@ export const MHZ19_FRAME_LENGTH = 9;
 const START = 0xff;
 const BASELINE_PPM = 400;
 const ABC_SAMPLE_MS = 5 * MINUTE_MS;
+/** Commands kept in `commands` (a long-running simulator must not grow without bound). */
+export const MHZ19_COMMAND_LOG_SIZE = 256;
 
 /** Checksum of a 9-byte MH-Z19 frame: two's complement of the sum of bytes 1..7. */
 export function mhz19Checksum(frame: Uint8Array): number {
@@ -73,7 +75,7 @@ export function mhz19Checksum(frame: Uint8Array): number {
 
 export class VirtualMhz19 {
   readonly faults: Mhz19Faults = { silent: false, corruptReplies: 0 };
-  /** Every command frame accepted (valid checksum), in order of arrival. */
+  /** The last command frames accepted (valid checksum), oldest first; at most `MHZ19_COMMAND_LOG_SIZE`. */
   readonly commands: Uint8Array[] = [];
   /** Number of frames dropped for a bad checksum. */
   rejectedFrames = 0;
@@ -170,6 +172,7 @@ export class VirtualMhz19 {
       }
       i += MHZ19_FRAME_LENGTH;
       this.commands.push(frame);
+      if (this.commands.length > MHZ19_COMMAND_LOG_SIZE) this.commands.shift();
       const answer = this.#execute(frame);
       if (answer && !this.faults.silent) answers.push(answer);
     }

@@ -16,6 +16,7 @@ export interface Canvas2d {
   font: string;
   fillStyle: string;
   textBaseline: string;
+  textAlign: string;
   fillRect(x: number, y: number, w: number, h: number): void;
   fillText(text: string, x: number, y: number): void;
   measureText(text: string): { width: number };

@@ -1,0 +1,121 @@
+/**
+ * Query and draw: the two charts as functions of a database and a range. They refuse to draw an
+ * empty range (a blank PNG says nothing) and turn database failures into GraphErrors.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './db-types.js';
+import { GraphError } from './errors.js';
+import { isEmptyPowerData, type PowerData, queryPowerData } from './query/power.js';
+import { queryTempData, type TempData } from './query/temp.js';
+import type { ChartLayout } from './render/chart-canvas.js';
+import type { ChartOptions } from './render/chart-style.js';
+import { renderPowerChart } from './render/power-chart.js';
+import { renderTempChart } from './render/temp-chart.js';
+import { formatJstDateTime, type TimeRange } from './time.js';
+
+export interface DrawnChart<D> {
+  readonly png: Buffer;
+  readonly layout: ChartLayout;
+  readonly data: D;
+}
+
+export interface PowerChartOptions extends ChartOptions {
+  /** The meter (16 hex digits); default: the meter with the latest data in the range. */
+  readonly meter?: string;
+}
+
+/**
+ * @throws GraphError `range.empty` when the range holds no power, current or energy data;
+ *   `db.unreachable` / `db.query` when the database fails; `font.missing`, `render.failed`.
+ */
+export async function drawPowerChart(
+  db: Kysely<Database>,
+  range: TimeRange,
+  options: PowerChartOptions = {},
+): Promise<DrawnChart<PowerData>> {
+  const data = await withDb(() =>
+    queryPowerData(db, range, options.meter === undefined ? {} : { meter: options.meter }),
+  );
+  if (isEmptyPowerData(data)) throw emptyRange(range, options.meter ? ` for meter ${options.meter}` : '');
+  const { png, layout } = await renderPowerChart(data, options);
+  return { png, layout, data };
+}
+
+/**
+ * @throws GraphError `range.empty` when no sensor has data in the range; `db.unreachable` /
+ *   `db.query`; `font.missing`, `render.failed`.
+ */
+export async function drawTempChart(
+  db: Kysely<Database>,
+  range: TimeRange,
+  options: ChartOptions = {},
+): Promise<DrawnChart<TempData>> {
+  const data = await withDb(() => queryTempData(db, range));
+  if (data.series.length === 0) throw emptyRange(range, '');
+  const { png, layout } = await renderTempChart(data, options);
+  return { png, layout, data };
+}
+
+function emptyRange(range: TimeRange, what: string): GraphError {
+  return new GraphError(
+    'range.empty',
+    `no data between ${formatJstDateTime(range.start)} and ${formatJstDateTime(range.end)} (JST)${what}`,
+    { context: { start: range.start.toISOString(), end: range.end.toISOString() } },
+  );
+}
+
+async function withDb<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toGraphDbError(e);
+  }
+}
+
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENOENT',
+  'EPIPE',
+]);
+// SQLSTATE class 08 (connection exception) and these: shutdown, cannot connect now, too many
+// connections, login refused, no such database.
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '28P01', '28000', '3D000']);
+const STORE_CONNECTION_CODES = new Set(['store.unreachable', 'store.auth', 'store.embedded', 'store.config']);
+
+function isConnectionFailure(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, message, name, errors } = e as {
+    code?: unknown;
+    message?: unknown;
+    name?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === 'string') {
+    if (name === 'StoreError') return STORE_CONNECTION_CODES.has(code);
+    if (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.has(code) || code.startsWith('08')) return true;
+  }
+  // pg tries IPv4 and IPv6 and reports both in an AggregateError.
+  if (Array.isArray(errors) && errors.some(isConnectionFailure)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect/i.test(String(message));
+}
+
+/** A database failure as a GraphError: `db.unreachable` for connection trouble, else `db.query`. */
+export function toGraphDbError(e: unknown): unknown {
+  if (e instanceof GraphError) return e;
+  const err = e as { code?: unknown; message?: unknown; errors?: unknown };
+  let reason = typeof err.message === 'string' && err.message !== '' ? err.message : '';
+  if (reason === '' && Array.isArray(err.errors) && err.errors.length > 0)
+    reason = String((err.errors[0] as Error).message);
+  if (reason === '') reason = String(err.code ?? e);
+  reason = reason.split('\n')[0]!;
+  if (isConnectionFailure(e)) {
+    return new GraphError('db.unreachable', `cannot reach the database: ${reason}`, { cause: e });
+  }
+  return new GraphError('db.query', `database query failed: ${reason}`, { cause: e });
+}

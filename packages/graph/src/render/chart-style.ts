@@ -1,0 +1,64 @@
+/** Options shared by the power and temperature charts, and the pieces both build datasets with. */
+import type { ChartDataset } from 'chart.js';
+import type { SeriesPoint } from '../query/series.js';
+import type { Lang } from './labels.js';
+import { type AverageWindow, breakGaps, outageGap } from './moving-average.js';
+import { css, type Rgb } from './palette.js';
+
+export interface ChartOptions {
+  /** PNG width in px; default 1280. */
+  readonly width?: number;
+  /** PNG height in px; default 720. */
+  readonly height?: number;
+  /** Label language; default 'ja'. */
+  readonly lang?: Lang;
+  /** Moving-average window; default the last 30 points; null for none. */
+  readonly window?: AverageWindow | null;
+  /** A font file with Japanese glyphs instead of the first one found. */
+  readonly fontPath?: string;
+}
+
+export const DEFAULT_WIDTH = 1280;
+export const DEFAULT_HEIGHT = 720;
+export const DEFAULT_WINDOW: AverageWindow = { points: 30 };
+
+/** A 2-px line without point markers, broken where the poller had an outage. */
+export function lineDataset(
+  label: string,
+  color: Rgb,
+  axis: string,
+  points: readonly SeriesPoint[],
+  gapMs: number = outageGap(points),
+): ChartDataset<'line'> {
+  return {
+    type: 'line',
+    label,
+    data: breakGaps(points, gapMs) as never,
+    yAxisID: axis,
+    borderColor: css(color),
+    backgroundColor: css(color),
+    borderWidth: 2,
+    pointRadius: 0,
+    pointHoverRadius: 0,
+    fill: false,
+    spanGaps: false,
+    tension: 0,
+    order: 2,
+  };
+}
+
+/** The dotted moving-average companion of a line. */
+export function averageDataset(
+  label: string,
+  color: Rgb,
+  axis: string,
+  points: readonly SeriesPoint[],
+  gapMs: number,
+): ChartDataset<'line'> {
+  return {
+    ...lineDataset(label, color, axis, points, gapMs),
+    borderDash: [2, 3],
+    backgroundColor: 'rgba(0, 0, 0, 0)',
+    order: 1,
+  };
+}

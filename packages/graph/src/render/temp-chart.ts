@@ -1,0 +1,140 @@
+/**
+ * The temperature chart: CPU, BME280 and CO2-sensor temperatures on the left (℃), humidity (%),
+ * pressure (hPa) and CO2 (ppm) on axes of their own on the right. A kind without data is left
+ * out with its axis; several sensors of a kind get a line each, named after the sensor.
+ */
+import type { ChartConfiguration, ChartDataset } from 'chart.js';
+import type { TempData, TempKind } from '../query/temp.js';
+import { DAY_MS, describeRange } from '../time.js';
+import { type RenderedChart, renderChart } from './chart-canvas.js';
+import {
+  averageDataset,
+  type ChartOptions,
+  DEFAULT_HEIGHT,
+  DEFAULT_WIDTH,
+  DEFAULT_WINDOW,
+  lineDataset,
+} from './chart-style.js';
+import { type Labels, labelsFor } from './labels.js';
+import { movingAverage, outageGap } from './moving-average.js';
+import { EXTRA_SENSOR_COLORS, GRID_COLOR, type Rgb, TEMP_COLORS } from './palette.js';
+import { timeAxis } from './time-axis.js';
+
+const AXIS: Record<TempKind, 'temp' | 'humidity' | 'pressure' | 'co2'> = {
+  cpu: 'temp',
+  temperature: 'temp',
+  'co2-temperature': 'temp',
+  humidity: 'humidity',
+  pressure: 'pressure',
+  co2: 'co2',
+};
+
+function kindName(kind: TempKind, L: Labels): string {
+  switch (kind) {
+    case 'cpu':
+      return L.cpu;
+    case 'temperature':
+      return L.temperature;
+    case 'co2-temperature':
+      return L.co2Temperature;
+    case 'humidity':
+      return L.humidity;
+    case 'pressure':
+      return L.pressure;
+    case 'co2':
+      return L.co2;
+  }
+}
+
+/**
+ * The temperature chart. The moving average (dotted) is drawn for the CPU temperature only,
+ * the one series that is noisy at a 10-second poll; `window: null` turns it off.
+ */
+export function tempChartConfig(data: TempData, options: ChartOptions = {}): ChartConfiguration {
+  const L = labelsFor(options.lang ?? 'ja');
+  const window = options.window === undefined ? DEFAULT_WINDOW : options.window;
+  const datasets: ChartDataset[] = [];
+  const axes = new Set<string>();
+  const perKind = new Map<TempKind, number>();
+  for (const s of data.series) perKind.set(s.kind, (perKind.get(s.kind) ?? 0) + 1);
+  const seen = new Map<TempKind, number>();
+  for (const s of data.series) {
+    const nth = seen.get(s.kind) ?? 0;
+    seen.set(s.kind, nth + 1);
+    const color: Rgb =
+      nth === 0 ? TEMP_COLORS[s.kind] : EXTRA_SENSOR_COLORS[(nth - 1) % EXTRA_SENSOR_COLORS.length]!;
+    const name =
+      (perKind.get(s.kind) ?? 0) > 1 ? `${kindName(s.kind, L)} (${s.sensor})` : kindName(s.kind, L);
+    const gap = outageGap(s.points);
+    datasets.push(lineDataset(name, color, AXIS[s.kind], s.points, gap) as ChartDataset);
+    if (window && s.kind === 'cpu') {
+      const darker: Rgb = [
+        Math.round(color[0] * 0.55),
+        Math.round(color[1] * 0.55),
+        Math.round(color[2] * 0.55),
+      ];
+      datasets.push(
+        averageDataset(
+          L.average(name),
+          darker,
+          AXIS[s.kind],
+          movingAverage(s.points, window),
+          gap,
+        ) as ChartDataset,
+      );
+    }
+    axes.add(AXIS[s.kind]);
+  }
+
+  const axis = (position: 'left' | 'right', title: string, extra: Record<string, unknown> = {}) => ({
+    type: 'linear',
+    position,
+    title: { display: true, text: title, font: { size: 13 } },
+    grid: { drawOnChartArea: position === 'left' || !axes.has('temp'), color: GRID_COLOR },
+    ...extra,
+  });
+  const scales: Record<string, unknown> = {
+    x: timeAxis(data.start, data.end, data.end - data.start <= DAY_MS ? L.time : L.date),
+  };
+  if (axes.has('temp')) scales.temp = axis('left', L.tempAxis);
+  if (axes.has('humidity')) scales.humidity = axis('right', L.humidityAxis, { min: 0, max: 100 });
+  if (axes.has('pressure')) scales.pressure = axis('right', L.pressureAxis);
+  if (axes.has('co2')) scales.co2 = axis('right', L.co2Axis, { suggestedMin: 400 });
+
+  return {
+    type: 'line',
+    data: { datasets: datasets as never },
+    options: {
+      parsing: false,
+      normalized: true,
+      animation: false,
+      responsive: false,
+      scales: scales as never,
+      plugins: {
+        title: {
+          display: true,
+          text: L.tempTitle(describeRange(data.start, data.end).label),
+          font: { size: 18, weight: 'bold' },
+          padding: { top: 8, bottom: 4 },
+        },
+        legend: {
+          position: 'top',
+          labels: {
+            boxWidth: 28,
+            font: { size: 12 },
+            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
+          },
+        },
+        tooltip: { enabled: false },
+      },
+    },
+  } as ChartConfiguration;
+}
+
+export async function renderTempChart(data: TempData, options: ChartOptions = {}): Promise<RenderedChart> {
+  return renderChart(tempChartConfig(data, options), {
+    width: options.width ?? DEFAULT_WIDTH,
+    height: options.height ?? DEFAULT_HEIGHT,
+    ...(options.fontPath === undefined ? {} : { fontPath: options.fontPath }),
+  });
+}

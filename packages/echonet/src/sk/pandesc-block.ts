@@ -19,6 +19,7 @@
 import { parseHexToken } from './bytes.js';
 import type { SkEvent, SkEventOf } from './events.js';
 import { malformed } from './line-events.js';
+import { redactCommand } from './redact.js';
 
 type Numeric = 'channel' | 'channelPage' | 'panId' | 'lqi' | 'side';
 
@@ -61,7 +62,8 @@ export class PanDescBlock {
     else if (key === 'PairID') this.pairId = value;
     else {
       const numeric = NUMERIC_KEYS[key];
-      if (numeric === undefined || colon === -1) return { done: false, unknown: { type: 'unknown', line } };
+      if (numeric === undefined || colon === -1)
+        return { done: false, unknown: { type: 'unknown', line: redactCommand(line) } };
       const [field, digits] = numeric;
       const n = parseHexToken(value, digits);
       if (n === undefined) this.problem ??= `EPANDESC ${key} is not ${digits} hex digits at most`;

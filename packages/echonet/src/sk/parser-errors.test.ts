@@ -69,3 +69,14 @@ describe('SkLineParser: bad input', () => {
     expect(parser.push(asciiBytes('\n'))).toEqual([]);
   });
 });
+
+describe('secrets inside an EPANDESC block', () => {
+  it('masks SKSETPWD/SKSETRBID in an unknown indented line', () => {
+    const parser = new SkLineParser();
+    const text =
+      'EPANDESC\r\n  Channel:21\r\n  Foo SKSETPWD C 0123456789AB\r\n  Bar SKSETRBID 00112233445566778899AABBCCDDEEFF\r\n';
+    const out = JSON.stringify(parser.push(new TextEncoder().encode(text)));
+    expect(out).not.toContain('0123456789AB');
+    expect(out).not.toContain('00112233445566778899AABBCCDDEEFF');
+  });
+});

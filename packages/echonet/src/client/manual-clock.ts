@@ -37,6 +37,14 @@ export class ManualClock implements Clock {
     return this.#timers.length;
   }
 
+  /** Due time of the earliest timer, or undefined. */
+  nextDue(): number | undefined {
+    return this.#timers.reduce<number | undefined>(
+      (m, t) => (m === undefined || t.due < m ? t.due : m),
+      undefined,
+    );
+  }
+
   /** Moves time forward by `ms`, firing due timers in order (with the clock at their due time). */
   advance(ms: number): void {
     const target = this.#now + ms;
@@ -56,4 +64,36 @@ export class ManualClock implements Clock {
 /** Lets queued macrotasks (setImmediate) and promise reactions run. */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+}
+
+/**
+ * Resolves with `promise`, moving `clock` from timer to timer whenever everything else has
+ * settled: a scenario that takes minutes of simulated time runs at once. Throws when nothing is
+ * left to move (a deadlock) or after `maxSteps` timers.
+ */
+export async function runUntil<T>(clock: ManualClock, promise: Promise<T>, maxSteps = 100_000): Promise<T> {
+  let done = false;
+  promise.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
+  for (let step = 0; step < maxSteps; step++) {
+    // In-memory streams finish any exchange within a few dozen macrotasks: only then move time.
+    await settle(30);
+    if (done) return promise;
+    const due = clock.nextDue();
+    if (due === undefined) {
+      await settle(50);
+      if (done) return promise;
+      if (clock.nextDue() === undefined)
+        throw new Error('runUntil: nothing left to run and the promise is pending');
+      continue;
+    }
+    clock.advance(Math.max(0, due - clock.now()));
+  }
+  throw new Error(`runUntil: still pending after ${maxSteps} timers`);
 }

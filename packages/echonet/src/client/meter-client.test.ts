@@ -1,0 +1,382 @@
+import { describe, expect, it } from 'vitest';
+import { isEchonetError } from '../errors.js';
+import { encodeFrame } from '../frame/codec.js';
+import { EOJ, ESV } from '../frame/types.js';
+import type { Logger } from './logger.js';
+import { ManualClock, runUntil, settle } from './manual-clock.js';
+import { MeterClient } from './meter-client.js';
+import type { MeterClientOptions } from './meter-client-options.js';
+import { MemoryPanCacheStore, type PanCache } from './pan-cache.js';
+import {
+  defaultHandler,
+  METER_LLA,
+  METER_MAC,
+  ScriptedDongle,
+  TEST_PASSWORD,
+  TEST_RBID,
+} from './scripted-dongle.js';
+import type { SessionState } from './session-machine.js';
+
+const u32 = (n: number) => Uint8Array.of((n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+const CACHED: PanCache = {
+  channel: 0x21,
+  panId: 0x8888,
+  mac: METER_MAC,
+  ipv6: METER_LLA,
+  pairId: TEST_RBID.slice(-8),
+};
+
+function meterValues(peer: ScriptedDongle): void {
+  peer.values.set(0xd3, u32(1));
+  peer.values.set(0xe1, Uint8Array.of(0x01)); // 0.1 kWh
+  peer.values.set(0xe0, u32(65139));
+  peer.values.set(0xe3, u32(12));
+  peer.values.set(0xe7, u32(632));
+  peer.values.set(0xe8, Uint8Array.of(0x00, 0x1e, 0x7f, 0xfe));
+  peer.values.set(0x80, Uint8Array.of(0x30));
+}
+
+function setup(options: Partial<MeterClientOptions> & { family?: 'single-hop' | 'dual-stack' } = {}) {
+  const clock = new ManualClock();
+  const peers: ScriptedDongle[] = [];
+  let plugged = true;
+  const configure: ((p: ScriptedDongle) => void)[] = [];
+  const device = () => {
+    if (!plugged) throw new Error('ENOENT: no such device');
+    const peer = new ScriptedDongle(options.family ?? 'single-hop');
+    meterValues(peer);
+    for (const c of configure) c(peer);
+    peers.push(peer);
+    return peer.stream;
+  };
+  const states: SessionState[] = [];
+  const client = new MeterClient({
+    rbid: TEST_RBID,
+    password: TEST_PASSWORD,
+    device,
+    clock,
+    panCache: new MemoryPanCacheStore(),
+    ...options,
+  });
+  client.on('state', (s) => states.push(s));
+  return {
+    clock,
+    client,
+    states,
+    peer: () => peers.at(-1)!,
+    peers,
+    configure: (c: (p: ScriptedDongle) => void) => configure.push(c),
+    unplug: () => {
+      plugged = false;
+      peers.at(-1)!.stream.push(null);
+    },
+    replug: () => {
+      plugged = true;
+    },
+  };
+}
+
+describe('MeterClient open', () => {
+  it('cold start: reset, family, payload format, credentials, scan, SKLL64, registers, join; caches the PAN', async () => {
+    const panCache = new MemoryPanCacheStore();
+    const { client, clock, peer, states } = setup({ panCache });
+    const scans: string[] = [];
+    client.on('scan', (p) => scans.push(p.type));
+    await runUntil(clock, client.open());
+    expect(peer().names()).toEqual([
+      'SKRESET',
+      'SKVER',
+      'SKINFO',
+      'ROPT',
+      'SKSETPWD',
+      'SKSETRBID',
+      'SKSCAN',
+      'SKLL64',
+      'SKSREG',
+      'SKSREG',
+      'SKJOIN',
+    ]);
+    expect(peer().received.find((r) => r.name === 'SKSCAN')!.args).toEqual(['2', 'FFFFFFFF', '6']);
+    expect(states).toEqual(['opening', 'scanning', 'joining', 'ready']);
+    expect(scans).toEqual(['start', 'beacon', 'done']);
+    expect(client.dongle).toMatchObject({ family: 'single-hop', payload: 'hex', version: '1.2.10' });
+    expect(await panCache.load()).toMatchObject({
+      channel: 0x21,
+      panId: 0x8888,
+      mac: METER_MAC,
+      ipv6: METER_LLA,
+    });
+    await runUntil(clock, client.close());
+    expect(peer().names().at(-1)).toBe('SKTERM');
+    expect(states.at(-1)).toBe('closed');
+  });
+
+  it('warm start joins the cached PAN without scanning', async () => {
+    const { client, clock, peer, states } = setup({ panCache: new MemoryPanCacheStore(CACHED) });
+    await runUntil(clock, client.open());
+    expect(peer().names()).not.toContain('SKSCAN');
+    expect(
+      peer()
+        .received.filter((r) => r.name === 'SKSREG')
+        .map((r) => r.args),
+    ).toEqual([
+      ['S2', '21'],
+      ['S3', '8888'],
+    ]);
+    expect(states).toEqual(['opening', 'joining', 'ready']);
+    await runUntil(clock, client.close());
+  });
+
+  it('falls back to a scan when the cached PAN refuses the join', async () => {
+    const { client, clock, peer, configure } = setup({ panCache: new MemoryPanCacheStore(CACHED) });
+    let joins = 0;
+    configure((p) =>
+      p.overrides.set('SKJOIN', (cmd, q) => {
+        joins++;
+        if (joins > 1) return defaultHandler(cmd, q);
+        q.ok();
+        q.event(0x24);
+      }),
+    );
+    await runUntil(clock, client.open());
+    expect(
+      peer()
+        .names()
+        .filter((n) => n === 'SKJOIN' || n === 'SKSCAN'),
+    ).toEqual(['SKJOIN', 'SKSCAN', 'SKJOIN']);
+    await runUntil(clock, client.close());
+  });
+
+  it('reports wrong credentials (EVENT 24 from a meter the scan found) as join.credentials and closes', async () => {
+    const { client, clock, configure, states } = setup();
+    configure((p) =>
+      p.overrides.set('SKJOIN', (_c, q) => {
+        q.ok();
+        q.event(0x24);
+      }),
+    );
+    const err = await runUntil(clock, client.open()).catch((e: unknown) => e);
+    expect(isEchonetError(err, 'join.credentials')).toBe(true);
+    expect(states.at(-1)).toBe('closed');
+    await expect(client.getInstantaneousPower()).rejects.toMatchObject({ code: 'client.closed' });
+  });
+
+  it('reports a meter that never answers a scan as scan.failed after durations 6, 7, 8', async () => {
+    const { client, clock, peer, configure } = setup();
+    configure((p) =>
+      p.overrides.set('SKSCAN', (_c, q) => {
+        q.ok();
+        q.event(0x22);
+      }),
+    );
+    const err = await runUntil(clock, client.open()).catch((e: unknown) => e);
+    expect(isEchonetError(err, 'scan.failed')).toBe(true);
+    expect(
+      peer()
+        .received.filter((r) => r.name === 'SKSCAN')
+        .map((r) => r.args[2]),
+    ).toEqual(['6', '7', '8']);
+  });
+
+  it('reports a join that never completes as join.no-answer', async () => {
+    const { client, clock, configure } = setup({ joinTimeoutMs: 30_000 });
+    configure((p) => p.overrides.set('SKJOIN', (_c, q) => q.ok()));
+    const err = await runUntil(clock, client.open()).catch((e: unknown) => e);
+    expect(isEchonetError(err, 'join.no-answer')).toBe(true);
+  });
+
+  it('detects a dual-stack dongle from EINFO and sends the side argument', async () => {
+    const { client, clock, peer } = setup({ family: 'dual-stack' });
+    await runUntil(clock, client.open());
+    expect(client.dongle?.family).toBe('dual-stack');
+    expect(peer().received.find((r) => r.name === 'SKSCAN')!.args).toEqual(['2', 'FFFFFFFF', '6', '0']);
+    await runUntil(clock, client.getInstantaneousPower());
+    expect(peer().received.find((r) => r.name === 'SKSENDTO')!.args[4]).toBe('0');
+    await runUntil(clock, client.close());
+  });
+
+  it('reads the payload format with ROPT and writes WOPT 01 only when asked', async () => {
+    const binary = (p: ScriptedDongle) => p.overrides.set('ROPT', (_c, q) => q.ok('00'));
+    const plain = setup();
+    plain.configure(binary);
+    await runUntil(plain.clock, plain.client.open());
+    expect(plain.client.dongle?.payload).toBe('binary');
+    expect(plain.peer().names()).not.toContain('WOPT');
+    await runUntil(plain.clock, plain.client.close());
+
+    const asked = setup({ ensureAsciiPayload: true });
+    asked.configure(binary);
+    await runUntil(asked.clock, asked.client.open());
+    expect(asked.peer().received.find((r) => r.name === 'WOPT')?.args).toEqual(['01']);
+    expect(asked.client.dongle?.payload).toBe('hex');
+    await runUntil(asked.clock, asked.client.close());
+  });
+});
+
+describe('MeterClient requests', () => {
+  it('polls E7 + E8 + E0 + E3 in one frame and converts to W, A and kWh', async () => {
+    const { client, clock, peer } = setup();
+    await runUntil(clock, client.open());
+    const before = client.stats.framesSent;
+    const [w, a, normal, reverse] = await runUntil(
+      clock,
+      Promise.all([
+        client.getInstantaneousPower(),
+        client.getInstantaneousCurrent(),
+        client.getCumulativeEnergy(),
+        client.getCumulativeEnergy({ reverse: true }),
+      ]),
+    );
+    expect(client.stats.framesSent - before).toBe(1);
+    expect(w).toBe(632);
+    expect(a).toEqual({ r: 3, t: null });
+    expect(normal).toBe(6513.9);
+    expect(reverse).toBe(1.2);
+    expect(
+      peer()
+        .names()
+        .filter((n) => n === 'SKSENDTO'),
+    ).toHaveLength(1);
+    await runUntil(clock, client.close());
+  });
+
+  it('holds requests during re-authentication (EVENT 29 … 25) instead of losing them', async () => {
+    const { client, clock, peer, states } = setup();
+    await runUntil(clock, client.open());
+    peer().event(0x29);
+    await settle();
+    expect(client.state).toBe('reauthenticating');
+    const power = client.getInstantaneousPower();
+    clock.advance(20_000);
+    await settle();
+    expect(peer().names()).not.toContain('SKSENDTO');
+    peer().event(0x25);
+    expect(await runUntil(clock, power)).toBe(632);
+    expect(states).toContain('reauthenticating');
+    await runUntil(clock, client.close());
+  });
+
+  it('rejoins after the meter ends the session (EVENT 27) and delivers the waiting reading', async () => {
+    const { client, clock, peer, states } = setup();
+    await runUntil(clock, client.open());
+    peer().meterAnswers = false;
+    const power = client.getInstantaneousPower();
+    await settle();
+    peer().event(0x27);
+    await settle();
+    peer().meterAnswers = true;
+    expect(await runUntil(clock, power)).toBe(632);
+    expect(states.slice(-3)).toEqual(['recovering', 'joining', 'ready']);
+    expect(client.stats.recoveries).toBe(1);
+    await runUntil(clock, client.close());
+  });
+
+  it('recovers from silence by rejoining, then by a full re-initialisation when the rejoin fails', async () => {
+    const { client, clock, peer, peers } = setup({ retries: 1 });
+    await runUntil(clock, client.open());
+    peer().meterAnswers = false;
+    peer().overrides.set('SKJOIN', (_c, q) => q.send({ type: 'fail', code: 'ER10' }));
+    const recoveries: number[] = [];
+    client.on('recovery', (r) => recoveries.push(r.attempt));
+    const power = client.getInstantaneousPower();
+    client.on('state', (s) => {
+      // The dongle was "reset" (the full re-initialisation reopens the port: a fresh peer).
+      if (s === 'recovering' && peers.length === 1) peer().meterAnswers = false;
+    });
+    expect(await runUntil(clock, power)).toBe(632);
+    expect(recoveries).toEqual([0, 1]);
+    expect(peers).toHaveLength(2);
+    expect(peers[1]!.names().slice(0, 2)).toEqual(['SKRESET', 'SKVER']);
+    await runUntil(clock, client.close());
+  });
+
+  it('reopens the port after an unplug and keeps retrying with backoff until it is back', async () => {
+    const { client, clock, unplug, replug, peers, states } = setup({
+      backoff: { initialMs: 1000, jitter: 0 },
+    });
+    await runUntil(clock, client.open());
+    const delays: number[] = [];
+    client.on('recovery', (r) => {
+      delays.push(r.delayMs);
+      if (delays.length === 3) replug();
+    });
+    unplug();
+    await settle();
+    expect(client.state).toBe('recovering');
+    const power = await runUntil(clock, client.getInstantaneousPower());
+    expect(power).toBe(632);
+    expect(delays).toEqual([1000, 2000, 4000]);
+    expect(peers).toHaveLength(2);
+    expect(states.at(-1)).toBe('ready');
+    await runUntil(clock, client.close());
+  });
+
+  it('answers an INFC with INFC_Res and streams INF/INFC notifications', async () => {
+    const { client, clock, peer } = setup();
+    await runUntil(clock, client.open());
+    const stream = client.notifications();
+    const ea = Uint8Array.of(0x07, 0xea, 0x05, 0x14, 0x0e, 0x00, 0x00, 0x00, 0x00, 0xfe, 0x68);
+    peer().erxudp({
+      tid: 7,
+      seoj: EOJ.smartMeter,
+      deoj: EOJ.controller,
+      esv: ESV.INFC,
+      properties: [{ epc: 0xea, edt: ea }],
+    });
+    const first = await runUntil(clock, stream.next());
+    expect(first.value).toMatchObject({
+      esv: ESV.INFC,
+      properties: [{ epc: 0xea, name: 'fixedTimeEnergyNormal' }],
+    });
+    await runUntil(
+      clock,
+      (async () => {
+        while (!peer().names().includes('SKSENDTO')) await settle();
+      })(),
+    );
+    const res = peer().received.find((r) => r.name === 'SKSENDTO')!.data!;
+    expect(res).toEqual(
+      encodeFrame({
+        tid: 7,
+        seoj: EOJ.controller,
+        deoj: EOJ.smartMeter,
+        esv: ESV.INFC_Res,
+        properties: [{ epc: 0xea, edt: new Uint8Array(0) }],
+      }),
+    );
+    await runUntil(clock, client.close());
+    expect((await stream.next()).done).toBe(true);
+  });
+
+  it('never logs the B-route ID or password, at any level, across open, get and close', async () => {
+    const lines: string[] = [];
+    const write = (level: string) => (obj: object, msg?: string) =>
+      lines.push(JSON.stringify({ level, ...obj, msg }));
+    const logger: Logger = {
+      debug: write('debug'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+    };
+    const { client, clock } = setup({ logger });
+    await runUntil(clock, client.open());
+    await runUntil(clock, client.getCumulativeEnergy());
+    await runUntil(clock, client.close());
+    const all = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(20);
+    expect(all).toContain('SKSETRBID ********');
+    expect(all).not.toContain(TEST_RBID);
+    expect(all).not.toContain(TEST_RBID.slice(-8));
+    expect(all).not.toContain(TEST_PASSWORD);
+  });
+
+  it('closes through await using', async () => {
+    const { client, clock, peer } = setup();
+    {
+      await using c = client;
+      await runUntil(clock, c.open());
+    }
+    expect(client.state).toBe('closed');
+    expect(peer().names()).toContain('SKTERM');
+  });
+});

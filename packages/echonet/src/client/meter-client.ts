@@ -1,0 +1,451 @@
+import { EchonetError, isEchonetError } from '../errors.js';
+import { decodeFrame, encodeFrame } from '../frame/codec.js';
+import { decodeProperty } from '../frame/describe.js';
+import { toHex } from '../frame/hex.js';
+import { ESV, type Frame, type Property } from '../frame/types.js';
+import type { SkEvent } from '../sk/events.js';
+import { createTransport } from '../transport/open-transport.js';
+import type { Transport } from '../transport/transport.js';
+import { Backoff } from './backoff.js';
+import { sleep } from './clock.js';
+import { type Logger, maskSecrets } from './logger.js';
+import { type MeterClientOptions, type ResolvedOptions, resolveOptions } from './meter-client-options.js';
+import { MeterReader } from './meter-reader.js';
+import { NotificationHub } from './notification-stream.js';
+import type { PanCache } from './pan-cache.js';
+import { type RawValues, type RequestOptions, RequestQueue } from './request-queue.js';
+import {
+  canSend,
+  INITIAL_SESSION,
+  type SessionInput,
+  type SessionSnapshot,
+  type SessionState,
+  transition,
+} from './session-machine.js';
+import {
+  type DongleInfo,
+  establishSession,
+  joinPan,
+  type OpenerHooks,
+  prepareDongle,
+  type ScanProgress,
+} from './session-opener.js';
+import { SkLink } from './sk-link.js';
+
+/** An INF (0x73) or INFC (0x74) the meter sent by itself: EA/EB every 30 min, D5 after join. */
+export interface MeterNotification {
+  readonly esv: number;
+  readonly tid: number;
+  readonly seoj: number;
+  readonly receivedAt: Date;
+  readonly properties: ReadonlyArray<{
+    readonly epc: number;
+    readonly name: string;
+    readonly edt: Uint8Array;
+    readonly value: unknown;
+  }>;
+}
+
+/** One attempt of the recovery loop, as the `recovery` event reports it. */
+export interface RecoveryInfo {
+  /** 0 for the quick rejoin, then 1, 2 … for full re-initialisations. */
+  readonly attempt: number;
+  /** Wait before this attempt, ms. */
+  readonly delayMs: number;
+  /** Why the session is being recovered. */
+  readonly reason: SessionInput['type'] | 'event';
+  /** What made the previous attempt fail. */
+  readonly error?: EchonetError;
+}
+
+export interface MeterClientEvents {
+  state: [state: SessionState, previous: SessionState];
+  scan: [progress: ScanProgress];
+  joined: [pan: PanCache];
+  recovery: [info: RecoveryInfo];
+}
+
+export interface MeterClientStats {
+  /** ECHONET Lite frames handed to the dongle (requests, resends, INFC_Res). */
+  framesSent: number;
+  /** ECHONET Lite frames received from the meter. */
+  framesReceived: number;
+  /** Times the session was lost and recovery started. */
+  recoveries: number;
+}
+
+type Listener<E extends keyof MeterClientEvents> = (...args: MeterClientEvents[E]) => void;
+
+/**
+ * A B-route smart meter reached through an SK Wi-SUN dongle, kept connected for months:
+ * opens (cached PAN first, scan when needed), reads with one frame per batch, holds requests
+ * through re-authentication and send-time restriction, and recovers from a lost session, a
+ * dongle reset or an unplugged port with capped exponential backoff.
+ */
+export class MeterClient extends MeterReader implements AsyncDisposable {
+  readonly #o: ResolvedOptions;
+  readonly #log: Logger;
+  readonly #transport: Transport;
+  readonly #link: SkLink;
+  readonly #hub: NotificationHub<MeterNotification>;
+  readonly #listeners = new Map<keyof MeterClientEvents, Set<unknown>>();
+  readonly stats: MeterClientStats = { framesSent: 0, framesReceived: 0, recoveries: 0 };
+  #queue: RequestQueue;
+  #session: SessionSnapshot = INITIAL_SESSION;
+  #abort = new AbortController();
+  #pan: PanCache | undefined;
+  #dongle: DongleInfo | undefined;
+  #reauthTimer: unknown = null;
+  #recovery: Promise<void> | null = null;
+  #opening: Promise<void> | null = null;
+  #offEvents: (() => void) | null = null;
+
+  /** @throws EchonetError `config.invalid`. */
+  constructor(options: MeterClientOptions) {
+    super();
+    this.#o = resolveOptions(options);
+    const secrets = [this.#o.rbid, this.#o.password, this.#o.rbid.slice(-8)];
+    this.#log = maskSecrets(this.#o.logger, secrets, 'echonet:client');
+    this.#transport = createTransport(this.#o.device, { baudRate: this.#o.baudRate });
+    this.#link = new SkLink({
+      transport: this.#transport,
+      clock: this.#o.clock,
+      logger: maskSecrets(this.#o.logger, secrets, 'echonet:sk'),
+      commandTimeoutMs: this.#o.commandTimeoutMs,
+      ...(this.#o.family ? { family: this.#o.family } : {}),
+    });
+    this.#hub = new NotificationHub(this.#o.notificationBuffer);
+    this.#queue = this.#newQueue();
+    this.#queue.close();
+    this.#transport.on('close', (error) => {
+      if (error && this.#session.state !== 'closed') this.#dispatch({ type: 'transport-lost' });
+    });
+  }
+
+  get state(): SessionState {
+    return this.#session.state;
+  }
+  /** State, send-time restriction and whether a session was established since `open()`. */
+  get session(): SessionSnapshot {
+    return this.#session;
+  }
+  /** Version, family and payload format of the dongle, once opened. */
+  get dongle(): DongleInfo | undefined {
+    return this.#dongle;
+  }
+  /** The PAN of the current (or last) session. */
+  get pan(): PanCache | undefined {
+    return this.#pan;
+  }
+
+  on<E extends keyof MeterClientEvents>(event: E, listener: Listener<E>): this {
+    const set = this.#listeners.get(event) ?? new Set();
+    this.#listeners.set(event, set.add(listener));
+    return this;
+  }
+  off<E extends keyof MeterClientEvents>(event: E, listener: Listener<E>): this {
+    this.#listeners.get(event)?.delete(listener);
+    return this;
+  }
+
+  /** The meter's notifications (INF/INFC) from now until `close()`, as an async iterable. */
+  notifications(): AsyncIterableIterator<MeterNotification> {
+    return this.#hub.subscribe();
+  }
+
+  /**
+   * Opens the port and establishes the session. Requests made meanwhile wait for it.
+   * @throws EchonetError `scan.failed`, `join.credentials`, `join.no-answer`, `transport.open`,
+   *   `sk.fail` (context `code` ERxx), `sk.timeout`, `client.closed` (closed meanwhile).
+   */
+  open(): Promise<void> {
+    if (this.#opening) return this.#opening;
+    if (this.#session.state !== 'closed') return Promise.resolve();
+    this.#abort = new AbortController();
+    this.#queue = this.#newQueue();
+    this.#hub.restart();
+    this.#dispatch({ type: 'open' });
+    this.#opening = this.#initialise().then(
+      () => {
+        this.#opening = null;
+      },
+      async (err: unknown) => {
+        this.#opening = null;
+        this.#dispatch({ type: 'failed' });
+        await this.#shutdown(err instanceof EchonetError ? err : undefined);
+        throw err;
+      },
+    );
+    return this.#opening;
+  }
+
+  /** Ends the PANA session (SKTERM), closes the port, rejects waiting requests with `client.closed`. */
+  async close(): Promise<void> {
+    if (this.#session.state === 'closed' && !this.#transport.isOpen && !this.#recovery) return;
+    const wasReady = this.#session.state === 'ready';
+    this.#abort.abort(new EchonetError('client.closed', 'client closed'));
+    this.#queue.close();
+    // Closed first, so that the EVENT 27 answering SKTERM is not taken for a lost session.
+    this.#dispatch({ type: 'close' });
+    if (wasReady && this.#transport.isOpen) {
+      const ended = this.#link.waitFor(
+        (e) => e.type === 'event' && (e.num === 0x27 || e.num === 0x28),
+        5_000,
+      );
+      ended.catch(() => undefined);
+      await this.#link
+        .command({ name: 'SKTERM' })
+        .then(
+          () => ended,
+          () => undefined,
+        )
+        .catch(() => undefined);
+    }
+    await this.#shutdown();
+    await this.#opening?.catch(() => undefined);
+    await this.#recovery;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  protected override get meterEoj(): number {
+    return this.#o.meterEoj;
+  }
+  protected override now(): number {
+    return this.#o.clock.now();
+  }
+  protected override getRaw(epcs: readonly number[], options?: RequestOptions): Promise<RawValues> {
+    return this.#withDeadline(options, (o) => this.#queue.get(epcs, this.#o.meterEoj, o));
+  }
+  protected override setRaw(props: readonly Property[], options?: RequestOptions): Promise<void> {
+    return this.#withDeadline(options, (o) => this.#queue.set(props, this.#o.meterEoj, o));
+  }
+
+  #withDeadline<T>(options: RequestOptions | undefined, run: (o: RequestOptions) => Promise<T>): Promise<T> {
+    const deadline = this.#o.requestDeadlineMs;
+    if (deadline === undefined) return run(options ?? {});
+    const ac = new AbortController();
+    const outer = options?.signal;
+    const onOuter = () => ac.abort(outer?.reason);
+    outer?.addEventListener('abort', onOuter, { once: true });
+    const timer = this.#o.clock.setTimeout(
+      () =>
+        ac.abort(
+          new EchonetError('request.timeout', `no answer within ${deadline} ms`, { context: { deadline } }),
+        ),
+      deadline,
+    );
+    return run({ signal: ac.signal }).finally(() => {
+      this.#o.clock.clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    });
+  }
+
+  #newQueue(): RequestQueue {
+    return new RequestQueue({
+      clock: this.#o.clock,
+      logger: this.#log,
+      send: (frame) => this.#sendFrame(frame),
+      timeoutMs: this.#o.requestTimeoutMs,
+      retries: this.#o.retries,
+      minIntervalMs: this.#o.minRequestIntervalMs,
+      maxPropertiesPerFrame: this.#o.maxPropertiesPerFrame,
+      onSilence: () => this.#dispatch({ type: 'silence' }),
+    });
+  }
+
+  #hooks(): OpenerHooks {
+    return {
+      link: this.#link,
+      log: this.#log,
+      signal: this.#abort.signal,
+      now: () => this.#o.clock.now(),
+      step: (input) => this.#dispatch({ type: input }),
+      progress: (p) => this.#emit('scan', p),
+    };
+  }
+
+  /** Port open, dongle prepared, session established. */
+  async #initialise(): Promise<void> {
+    await this.#transport.open();
+    if (this.#abort.signal.aborted) {
+      // Closed while the port was opening: do not leave it open behind close().
+      await this.#transport.close();
+      throw this.#abort.signal.reason;
+    }
+    this.#link.attach();
+    this.#offEvents ??= this.#link.onEvent((ev) => this.#onSkEvent(ev));
+    this.#dongle = await prepareDongle(this.#hooks(), this.#o);
+    this.#joined(await establishSession(this.#hooks(), this.#o));
+  }
+
+  #joined(pan: PanCache): void {
+    this.#abort.signal.throwIfAborted();
+    if (this.#pan && this.#pan.mac !== pan.mac) this.forgetScale();
+    this.#pan = pan;
+    this.#dispatch({ type: 'joined' });
+    this.#log.info({ channel: pan.channel, panId: pan.panId }, 'session established');
+    this.#emit('joined', pan);
+  }
+
+  async #shutdown(reason?: EchonetError): Promise<void> {
+    this.#queue.close(new EchonetError('client.closed', 'client closed', reason ? { cause: reason } : {}));
+    this.#o.clock.clearTimeout(this.#reauthTimer);
+    this.#offEvents?.();
+    this.#offEvents = null;
+    this.#link.detach(new EchonetError('client.closed', 'client closed'));
+    await this.#transport.close();
+    this.#hub.end();
+  }
+
+  async #sendFrame(frame: Frame): Promise<void> {
+    const pan = this.#pan;
+    if (!pan) throw new EchonetError('transport.need-reopen', 'no session');
+    const param = await this.#link.sendTo(pan.ipv6, encodeFrame(frame));
+    this.stats.framesSent++;
+    if (param === 0x01) {
+      throw new EchonetError('sk.fail', 'SKSENDTO: EVENT 21 reports a failed send', {
+        context: { code: 'EVENT21-01' },
+      });
+    }
+  }
+
+  #onSkEvent(ev: SkEvent): void {
+    if (ev.type === 'event') {
+      // Dual-stack dongles report HAN-side (side 1) sessions too; only the B-route side counts.
+      if (ev.side !== undefined && ev.side !== 0) return;
+      if (ev.num >= 0x24 && ev.num <= 0x33) this.#dispatch({ type: 'event', num: ev.num });
+      return;
+    }
+    if (ev.type !== 'erxudp' || ev.lport !== 0x0e1a) return;
+    let frame: Frame;
+    try {
+      frame = decodeFrame(ev.data);
+    } catch (err) {
+      this.#log.warn({ err, data: toHex(ev.data) }, 'unreadable ECHONET Lite frame ignored');
+      return;
+    }
+    this.stats.framesReceived++;
+    if (this.#queue.handleFrame(frame)) return;
+    if (frame.esv === ESV.INF || frame.esv === ESV.INFC) this.#notified(frame, ev.sender);
+  }
+
+  #notified(frame: Frame, sender: string): void {
+    const properties = frame.properties.map((p) => {
+      try {
+        return { epc: p.epc, edt: p.edt, ...decodeProperty(frame.seoj, p.epc, p.edt) };
+      } catch {
+        return { epc: p.epc, edt: p.edt, name: 'unknown', value: undefined };
+      }
+    });
+    this.#hub.publish({
+      esv: frame.esv,
+      tid: frame.tid,
+      seoj: frame.seoj,
+      receivedAt: new Date(this.now()),
+      properties,
+    });
+    if (frame.esv !== ESV.INFC) return;
+    // Part 2 §4.2.3.5: an INFC is confirmed with INFC_Res carrying its EPCs at PDC 0.
+    const res: Frame = {
+      tid: frame.tid,
+      seoj: frame.deoj,
+      deoj: frame.seoj,
+      esv: ESV.INFC_Res,
+      properties: frame.properties.map((p) => ({ epc: p.epc, edt: new Uint8Array(0) })),
+    };
+    this.#link.sendTo(sender, encodeFrame(res)).then(
+      () => {
+        this.stats.framesSent++;
+      },
+      (err: unknown) => this.#log.warn({ err }, 'INFC_Res not sent'),
+    );
+  }
+
+  #dispatch(input: SessionInput): void {
+    const prev = this.#session;
+    const next = transition(prev, input);
+    if (next === prev) return;
+    this.#session = next;
+    this.#queue.setOpen(canSend(next));
+    if (next.state === 'reauthenticating' && prev.state !== 'reauthenticating') {
+      this.#reauthTimer = this.#o.clock.setTimeout(
+        () => this.#dispatch({ type: 'reauth-timeout' }),
+        this.#o.reauthTimeoutMs,
+      );
+    } else if (next.state !== 'reauthenticating') {
+      this.#o.clock.clearTimeout(this.#reauthTimer);
+    }
+    if (next.state !== prev.state) {
+      this.#log.info({ state: next.state, previous: prev.state, input: input.type }, 'session state');
+      this.#emit('state', next.state, prev.state);
+    }
+    if (next.state === 'recovering' && !this.#recovery) {
+      this.stats.recoveries++;
+      this.#recovery = this.#recover(input.type === 'event' ? 'event' : input.type).finally(() => {
+        this.#recovery = null;
+      });
+    }
+  }
+
+  /**
+   * Recovery: a quick rejoin on the open port (unless the port itself was lost), then full
+   * re-initialisations — reopen, SKRESET, credentials, cached PAN, scan — with backoff, until
+   * a session is up again or the client closes. Never rejects.
+   */
+  async #recover(reason: RecoveryInfo['reason']): Promise<void> {
+    const signal = this.#abort.signal;
+    const backoff = new Backoff(this.#o.backoff);
+    let error: EchonetError | undefined;
+    try {
+      if (reason !== 'transport-lost' && this.#pan && this.#transport.isOpen) {
+        this.#emit('recovery', { attempt: 0, delayMs: 0, reason });
+        try {
+          if ((await joinPan(this.#hooks(), this.#o, this.#pan)) === 'joined') return this.#joined(this.#pan);
+        } catch (err) {
+          if (signal.aborted) return;
+          error = asEchonetError(err);
+        }
+        this.#dispatch({ type: 'failed' });
+      } else if (reason === 'transport-lost') {
+        error = new EchonetError('transport.need-reopen', 'the port was lost; reopening it');
+      }
+      for (;;) {
+        const delayMs = backoff.next();
+        this.#emit('recovery', { attempt: backoff.attempt, delayMs, reason, ...(error ? { error } : {}) });
+        this.#log.warn({ attempt: backoff.attempt, delayMs, err: error }, 'recovering the session');
+        await sleep(this.#o.clock, delayMs, signal);
+        this.#dispatch({ type: 'recover' });
+        try {
+          this.#link.detach(new EchonetError('transport.need-reopen', 'reinitialising'));
+          await this.#transport.close();
+          await this.#initialise();
+          return;
+        } catch (err) {
+          if (signal.aborted) return;
+          error = asEchonetError(err);
+          this.#dispatch({ type: 'failed' });
+        }
+      }
+    } catch (err) {
+      if (!signal.aborted) this.#log.error({ err }, 'recovery stopped');
+    }
+  }
+
+  #emit<E extends keyof MeterClientEvents>(event: E, ...args: MeterClientEvents[E]): void {
+    for (const l of [...(this.#listeners.get(event) ?? [])]) {
+      try {
+        (l as Listener<E>)(...args);
+      } catch (err) {
+        this.#log.error({ err, event }, 'event listener threw');
+      }
+    }
+  }
+}
+
+function asEchonetError(err: unknown): EchonetError {
+  if (isEchonetError(err)) return err;
+  return new EchonetError('sk.unexpected', err instanceof Error ? err.message : String(err), { cause: err });
+}

@@ -22,3 +22,4 @@ export * from './config/config-error.js';
 export * from './config/ini.js';
 export * from './config/config-spec.js';
 export * from './config/load-config.js';
+export * from './config/store-options.js';

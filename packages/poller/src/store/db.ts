@@ -62,7 +62,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     max: options.maxConnections ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    // TCP keepalive notices a peer that vanished without a reset (cable pulled, host down).
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types: storeTypes(),
   });
   // A connection that breaks emits 'error' on its client; with no listener that is an uncaught

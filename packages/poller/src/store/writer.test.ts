@@ -322,6 +322,31 @@ describe('StoreWriter while PostgreSQL is away', () => {
     }
   });
 
+  it('keeps rows in memory, once each, when the spool itself cannot be written', async () => {
+    const proxy = await startTcpProxy(Number(new URL(t.url).port));
+    const h = await openDatabase({ url: proxy.via(t.url), connectTimeoutMs: 2000 });
+    const spool = await Spool.open({ dir: join(spoolDir, 'gone') });
+    await rm(join(spoolDir, 'gone'), { recursive: true });
+    const { logger, records } = capture();
+    const writer = new StoreWriter({ db: h.db, spool, timer: manualTimer().set, logger });
+    try {
+      await proxy.down();
+      writer.add('power_sample', power(0, 1));
+      writer.add('power_sample', power(30, 2));
+      expect(await writer.flush()).toMatchObject({ written: 0, spooled: 0, buffered: 2 });
+      expect(records.some((r) => r.level === 'error' && r.msg.includes('cannot spool'))).toBe(true);
+      await proxy.up();
+      expect(await writer.flush()).toMatchObject({ written: 2, buffered: 0 });
+      expect((await t.db.selectFrom('power_sample').select('power_w').orderBy('time').execute()).length).toBe(
+        2,
+      );
+    } finally {
+      await writer.close();
+      await h.close();
+      await proxy.close();
+    }
+  });
+
   it('replays a spool left by a crashed run, torn last line and all, as soon as it starts', async () => {
     const entries: StoreEntry[] = [
       { kind: 'power_sample', row: power(0, 10) },

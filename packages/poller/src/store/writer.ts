@@ -126,7 +126,10 @@ export class StoreWriter {
     return run;
   }
 
-  /** Final flush; afterwards `add` throws. Rows the database cannot take stay in the spool. */
+  /**
+   * Final flush, then closes the spool's open segment; afterwards `add` throws. Rows the
+   * database cannot take stay in the spool for the next run.
+   */
   async close(): Promise<FlushResult> {
     this.closed = true;
     const result = await this.flush();
@@ -153,42 +156,47 @@ export class StoreWriter {
     this.cancelTimer = undefined;
     let written = 0;
     let spooled = 0;
-    while (this.buffer.length > 0 || (this.spool?.pendingRows ?? 0) > 0) {
-      if (this.spool && this.spool.pendingRows > 0) {
-        // Rows behind a non-empty spool go into it, so the database sees everything in order.
-        const batch = this.buffer.splice(0);
-        if (batch.length > 0) {
+    try {
+      while (this.buffer.length > 0 || (this.spool?.pendingRows ?? 0) > 0) {
+        if (this.spool && this.spool.pendingRows > 0) {
+          // Rows behind a non-empty spool go into it, so the database sees everything in order.
+          const batch = this.buffer.splice(0);
+          if (batch.length > 0) {
+            if (!(await this.toSpool(batch))) break;
+            spooled += batch.length;
+          }
+          const outcome = await this.spool.replay((entries) => this.write(entries), this.maxBatch);
+          written += outcome.rows;
+          if (outcome.error !== undefined) {
+            if (!isConnectionError(outcome.error)) throw outcome.error;
+            this.markUnreachable(outcome.error);
+            break;
+          }
+          this.markReachable(outcome.rows);
+          continue;
+        }
+        const batch = this.buffer.splice(0, this.maxBatch);
+        try {
+          await this.write(batch);
+        } catch (e) {
+          if (!isConnectionError(e) || !this.spool) {
+            this.buffer.unshift(...batch);
+            if (!isConnectionError(e)) throw e;
+            this.markUnreachable(e);
+            break;
+          }
+          this.markUnreachable(e);
           if (!(await this.toSpool(batch))) break;
-          spooled += batch.length;
-        }
-        const outcome = await this.spool.replay((entries) => this.write(entries), this.maxBatch);
-        written += outcome.rows;
-        if (outcome.error !== undefined) {
-          if (!isConnectionError(outcome.error)) throw outcome.error;
-          this.markUnreachable(outcome.error);
-          break;
-        }
-        this.markReachable(outcome.rows);
-        continue;
-      }
-      const batch = this.buffer.splice(0, this.maxBatch);
-      try {
-        await this.write(batch);
-        written += batch.length;
-        this.markReachable(0);
-      } catch (e) {
-        if (!isConnectionError(e)) throw e;
-        this.markUnreachable(e);
-        if (this.spool && (await this.toSpool(batch))) {
           spooled += batch.length;
           continue; // the rest of the buffer follows it into the spool
         }
-        this.buffer.unshift(...batch);
-        break;
+        written += batch.length;
+        this.markReachable(0);
       }
+    } finally {
+      this.trimBuffer();
+      if (this.buffer.length > 0 || (this.spool?.pendingRows ?? 0) > 0) this.schedule(this.retryIntervalMs);
     }
-    this.trimBuffer();
-    if (this.buffer.length > 0 || (this.spool?.pendingRows ?? 0) > 0) this.schedule(this.retryIntervalMs);
     return {
       written,
       spooled,

@@ -12,12 +12,17 @@ import { Spool } from './spool.js';
 import { isStoreError } from './store-error.js';
 import { StoreWriter } from './writer.js';
 
-// A cluster of its own (not the shared test server), since these tests stop and restart it.
-const PORT = Number(process.env.TEST_PG_EMBEDDED_PORT ?? 54349);
+// A cluster of its own (not the shared test server), since these tests stop and restart it, on
+// a port free right now (another test run may be going on in the same work tree).
+let PORT: number;
 let root: string;
 let dir: string;
 
 beforeAll(async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  PORT = (probe.address() as { port: number }).port;
+  await new Promise<void>((r) => probe.close(() => r()));
   root = await mkdtemp(join(tmpdir(), 'embedded-'));
   await chmod(root, 0o755); // the server's own account must be able to enter it when we are root
   dir = join(root, 'postgres');

@@ -1,6 +1,8 @@
 import { EchonetError } from '../errors.js';
 import { EOJ, ESV, type Frame, type Property } from '../frame/types.js';
 import type { Clock } from './clock.js';
+import { FrameSender, hex, type Job } from './frame-sender.js';
+import { type FrameLimits, packGetFrame, readGetAnswer } from './get-frames.js';
 import { type Logger, silentLogger } from './logger.js';
 
 export interface RequestQueueOptions {
@@ -61,23 +63,6 @@ interface SetRequest {
 
 type Request = GetRequest | SetRequest;
 
-interface Job {
-  readonly deoj: number;
-  readonly epcs: readonly number[];
-  readonly set?: SetRequest;
-  attempts: number;
-}
-
-const MAX_TIDS = 32;
-
-/** Largest EDT a 0x0288 property answers with, for the frame size budget. */
-function answerSize(epc: number): number {
-  if (epc === 0xe2 || epc === 0xe4) return 194;
-  if (epc === 0xec) return 103;
-  if (epc === 0xee) return 87;
-  return 17;
-}
-
 /**
  * The ECHONET Lite request queue: one frame in flight, answers matched by TID, every
  * property asked meanwhile sent together in the next frame. A Get_SNA with values is taken as
@@ -87,37 +72,36 @@ function answerSize(epc: number): number {
  * recovery), requests wait.
  */
 export class RequestQueue {
-  readonly #o: Required<Omit<RequestQueueOptions, 'onSilence' | 'logger' | 'firstTid'>>;
+  readonly #sender: FrameSender;
   readonly #log: Logger;
-  readonly #onSilence: () => void;
+  readonly #limits: FrameLimits;
   #requests: Request[] = [];
-  #retry: Job | null = null;
+  /** Jobs to send on their own: halves of a refused frame, properties an answer left out. */
   #splits: Job[] = [];
-  #inflight: { job: Job; tid: number; timer: unknown } | null = null;
-  #tids = new Map<number, Job>();
-  #nextTid: number;
+  /** The SetC job of each Set request sent. */
+  #setJobs = new Map<Job, SetRequest>();
   #unsupported = new Map<number, Set<number>>();
-  #open = false;
   #closed = false;
-  #lastSendAt = Number.NEGATIVE_INFINITY;
-  #failuresInRow = 0;
-  #pumpTimer: unknown = null;
-  #pumpScheduled = false;
-  #sending = false;
 
   constructor(options: RequestQueueOptions) {
-    this.#o = {
+    this.#log = options.logger ?? silentLogger;
+    this.#limits = {
+      maxProperties: options.maxPropertiesPerFrame ?? 12,
+      maxResponseBytes: options.maxResponseBytes ?? 600,
+    };
+    this.#sender = new FrameSender({
       clock: options.clock,
+      logger: this.#log,
       send: options.send,
       timeoutMs: options.timeoutMs ?? 10_000,
       retries: options.retries ?? 3,
       minIntervalMs: options.minIntervalMs ?? 1_000,
-      maxPropertiesPerFrame: options.maxPropertiesPerFrame ?? 12,
-      maxResponseBytes: options.maxResponseBytes ?? 600,
-    };
-    this.#log = options.logger ?? silentLogger;
-    this.#onSilence = options.onSilence ?? (() => {});
-    this.#nextTid = (options.firstTid ?? 1) & 0xffff;
+      firstTid: options.firstTid ?? 1,
+      next: () => this.#nextJob(),
+      wanted: (job) => this.#wanted(job),
+      answered: (job, frame) => this.#answered(job, frame),
+      silent: options.onSilence ?? (() => {}),
+    });
   }
 
   /** Requests not yet answered. */
@@ -170,53 +154,23 @@ export class RequestQueue {
 
   /** Lets frames go (session ready) or holds them (re-authenticating, restricted, recovering). */
   setOpen(open: boolean): void {
-    if (this.#open === open || this.#closed) return;
-    this.#open = open;
-    if (open) {
-      this.#failuresInRow = 0;
-      this.#schedule();
-      return;
-    }
-    // The answer to a frame in flight is lost with the session: send it again later.
-    const flying = this.#inflight;
-    if (flying) {
-      this.#o.clock.clearTimeout(flying.timer);
-      this.#inflight = null;
-      this.#retry = flying.job;
-    }
+    this.#sender.setOpen(open);
   }
 
   /**
-   * Takes an incoming frame. True when it answered a request of this queue (Get_Res, Get_SNA,
-   * Set_Res, SetC_SNA with a known TID), also when the request was answered before (duplicate).
+   * Takes an incoming frame. True when it answers a request of this queue (Get_Res, Get_SNA,
+   * Set_Res, SetC_SNA with a TID sent for it).
    */
   handleFrame(frame: Frame): boolean {
-    const job = this.#tids.get(frame.tid);
-    if (!job || frame.seoj !== job.deoj) return false;
-    const answers = [ESV.Get_Res, ESV.Get_SNA, ESV.Set_Res, ESV.SetC_SNA] as number[];
-    if (!answers.includes(frame.esv)) return false;
-    this.#forget(job);
-    if (this.#inflight?.job === job) {
-      this.#o.clock.clearTimeout(this.#inflight.timer);
-      this.#inflight = null;
-    }
-    this.#failuresInRow = 0;
-    if (job.set) this.#answerSet(job.set, frame);
-    else this.#answerGet(job, frame);
-    this.#schedule();
-    return true;
+    return this.#sender.handleFrame(frame);
   }
 
   /** Rejects everything with `reason` and stops. */
   close(reason: Error = new EchonetError('client.closed', 'client closed')): void {
     this.#closed = true;
-    this.#open = false;
-    if (this.#inflight) this.#o.clock.clearTimeout(this.#inflight.timer);
-    if (this.#pumpTimer !== null) this.#o.clock.clearTimeout(this.#pumpTimer);
-    this.#inflight = null;
-    this.#retry = null;
+    this.#sender.close();
     this.#splits = [];
-    this.#tids.clear();
+    this.#setJobs.clear();
     for (const r of this.#requests.splice(0)) {
       r.done();
       r.reject(reason);
@@ -239,7 +193,7 @@ export class RequestQueue {
       if (request.kind === 'get' && request.remaining.size === 0) return request.resolve(request.values);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#requests.push(request);
-      this.#schedule();
+      this.#sender.kick();
     });
   }
 
@@ -261,32 +215,28 @@ export class RequestQueue {
     );
   }
 
+  #answered(job: Job, frame: Frame): void {
+    const set = this.#setJobs.get(job);
+    this.#setJobs.delete(job);
+    if (set) this.#answerSet(set, frame);
+    else if (!job.set) this.#answerGet(job, frame);
+  }
+
   #answerGet(job: Job, frame: Frame): void {
-    const got = new Map(frame.properties.map((p) => [p.epc, p.edt] as const));
-    const useless = job.epcs.every((e) => (got.get(e)?.length ?? 0) === 0);
-    if (job.epcs.length > 1 && useless && (frame.esv === ESV.Get_SNA || job.epcs.every((e) => !got.has(e)))) {
-      const half = Math.ceil(job.epcs.length / 2);
+    const answer = readGetAnswer(job.epcs, frame);
+    if (answer.kind === 'split') {
       this.#log.info({ epcs: job.epcs.map(hex) }, 'answer without values: asking again in halves');
-      this.#splits.push({ deoj: job.deoj, epcs: job.epcs.slice(0, half), attempts: 0 });
-      this.#splits.push({ deoj: job.deoj, epcs: job.epcs.slice(half), attempts: 0 });
+      for (const epcs of answer.halves) this.#splits.push({ deoj: job.deoj, epcs, attempts: 0 });
       return;
     }
-    const missing: number[] = [];
-    for (const epc of job.epcs) {
-      const edt = got.get(epc);
-      if (edt === undefined && job.epcs.length > 1) {
-        missing.push(epc);
-      } else if (edt === undefined || edt.length === 0) {
-        const set = this.#unsupported.get(job.deoj) ?? new Set<number>();
-        this.#unsupported.set(job.deoj, set.add(epc));
-        this.#log.info({ epc: hex(epc) }, 'property not supported by the meter');
-        this.#deliver(job.deoj, epc, null);
-      } else {
-        this.#deliver(job.deoj, epc, edt);
-      }
+    for (const [epc, edt] of answer.values) this.#deliver(job.deoj, epc, edt);
+    for (const epc of answer.unsupported) {
+      this.#unsupported.set(job.deoj, (this.#unsupported.get(job.deoj) ?? new Set<number>()).add(epc));
+      this.#log.info({ epc: hex(epc) }, 'property not supported by the meter');
+      this.#deliver(job.deoj, epc, null);
     }
-    // Left out of the answer: asked again on their own.
-    if (missing.length > 0) this.#splits.push({ deoj: job.deoj, epcs: missing, attempts: 0 });
+    if (answer.missing.length > 0)
+      this.#splits.push({ deoj: job.deoj, epcs: [...answer.missing], attempts: 0 });
   }
 
   #deliver(deoj: number, epc: number, value: Uint8Array | null): void {
@@ -300,149 +250,40 @@ export class RequestQueue {
     }
   }
 
-  #schedule(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    // Next macrotask: everything asked in this turn goes into the same frame.
-    setImmediate(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
-  }
-
-  #pump(): void {
-    if (!this.#open || this.#closed || this.#inflight || this.#sending) return;
-    const wait = this.#lastSendAt + this.#o.minIntervalMs - this.#o.clock.now();
-    if (wait > 0) {
-      if (this.#pumpTimer === null) {
-        this.#pumpTimer = this.#o.clock.setTimeout(() => {
-          this.#pumpTimer = null;
-          this.#pump();
-        }, wait);
-      }
-      return;
-    }
-    const job = this.#nextJob();
-    if (job) void this.#send(job);
-  }
-
   #nextJob(): Job | null {
-    this.#purge();
-    if (this.#retry) {
-      const job = this.#retry;
-      this.#retry = null;
-      return job;
-    }
+    this.#splits = this.#splits.filter((j) => this.#wanted(j));
     const split = this.#splits.shift();
     if (split) return split;
     const head = this.#requests.find((r) => r.kind === 'get' || !r.sent);
     if (!head) return null;
     if (head.kind === 'set') {
       head.sent = true;
-      return { deoj: head.deoj, epcs: head.props.map((p) => p.epc), set: head, attempts: 0 };
+      const job: Job = { deoj: head.deoj, epcs: head.props.map((p) => p.epc), set: head.props, attempts: 0 };
+      this.#setJobs.set(job, head);
+      return job;
     }
-    const epcs: number[] = [];
-    let bytes = 0;
+    const candidates: number[] = [];
     for (const r of this.#requests.slice(this.#requests.indexOf(head))) {
       if (r.kind === 'set') break;
       if (r.deoj !== head.deoj) continue;
-      for (const epc of r.remaining) {
-        if (epcs.includes(epc) || this.#isQueued(r.deoj, epc)) continue;
-        if (
-          epcs.length > 0 &&
-          (epcs.length >= this.#o.maxPropertiesPerFrame || bytes + answerSize(epc) > this.#o.maxResponseBytes)
-        )
-          continue;
-        epcs.push(epc);
-        bytes += answerSize(epc);
-      }
+      for (const epc of r.remaining) if (!this.#isQueued(r.deoj, epc)) candidates.push(epc);
     }
+    const epcs = packGetFrame(candidates, this.#limits);
     return epcs.length === 0 ? null : { deoj: head.deoj, epcs, attempts: 0 };
   }
 
-  /** Drops jobs nobody waits for any more (their requests were aborted). */
-  #purge(): void {
-    const wanted = (job: Job) =>
-      job.set
-        ? this.#requests.includes(job.set)
-        : job.epcs.some((e) =>
-            this.#requests.some((r) => r.kind === 'get' && r.deoj === job.deoj && r.remaining.has(e)),
-          );
-    this.#splits = this.#splits.filter(wanted);
-    if (this.#retry && !wanted(this.#retry)) this.#forget(this.#retry);
-  }
-
-  #forget(job: Job): void {
-    if (this.#retry === job) this.#retry = null;
-    for (const [tid, j] of this.#tids) if (j === job) this.#tids.delete(tid);
+  /** Somebody still waits for the job (its requests were not all aborted). */
+  #wanted(job: Job): boolean {
+    const set = this.#setJobs.get(job);
+    if (set) return this.#requests.includes(set);
+    return job.epcs.some((e) =>
+      this.#requests.some((r) => r.kind === 'get' && r.deoj === job.deoj && r.remaining.has(e)),
+    );
   }
 
   #isQueued(deoj: number, epc: number): boolean {
-    const jobs = [this.#retry, this.#inflight?.job, ...this.#splits];
-    return jobs.some((j) => j && !j.set && j.deoj === deoj && j.epcs.includes(epc));
+    return (
+      this.#sender.carries(deoj, epc) || this.#splits.some((j) => j.deoj === deoj && j.epcs.includes(epc))
+    );
   }
-
-  async #send(job: Job): Promise<void> {
-    const tid = this.#nextTid;
-    this.#nextTid = (this.#nextTid + 1) & 0xffff;
-    const frame: Frame = {
-      tid,
-      seoj: EOJ.controller,
-      deoj: job.deoj,
-      esv: job.set ? ESV.SetC : ESV.Get,
-      properties: job.set ? job.set.props : job.epcs.map((epc) => ({ epc, edt: new Uint8Array(0) })),
-    };
-    this.#tids.set(tid, job);
-    // Late answers to earlier sends are still taken; keep the last few TIDs only.
-    if (this.#tids.size > MAX_TIDS) this.#tids.delete(this.#tids.keys().next().value!);
-    job.attempts++;
-    this.#lastSendAt = this.#o.clock.now();
-    this.#sending = true;
-    this.#log.debug({ tid, epcs: job.epcs.map(hex), attempt: job.attempts }, job.set ? 'SetC' : 'Get');
-    try {
-      await this.#o.send(frame);
-    } catch (err) {
-      this.#sending = false;
-      if (this.#closed || !this.#tids.has(tid)) return this.#schedule();
-      if (!this.#open) {
-        // The session went away under the send (port lost, re-authentication): not the meter's fault.
-        job.attempts--;
-        this.#retry = job;
-        return;
-      }
-      this.#log.warn({ tid, err }, 'send failed; sending again');
-      return this.#failed(job);
-    }
-    this.#sending = false;
-    // Answered already (a reply can beat EVENT 21), or the queue closed meanwhile.
-    if (this.#closed || !this.#tids.has(tid)) return this.#schedule();
-    if (!this.#open) {
-      this.#retry = job;
-      return;
-    }
-    const timer = this.#o.clock.setTimeout(() => {
-      if (this.#inflight?.tid !== tid) return;
-      this.#inflight = null;
-      this.#log.info({ tid, epcs: job.epcs.map(hex), attempt: job.attempts }, 'no answer');
-      this.#failed(job);
-    }, this.#o.timeoutMs);
-    this.#inflight = { job, tid, timer };
-  }
-
-  /** A send failed or went unanswered: send again, or declare the session silent. */
-  #failed(job: Job): void {
-    this.#failuresInRow++;
-    this.#retry = job;
-    if (job.attempts > this.#o.retries || this.#failuresInRow > this.#o.retries) {
-      job.attempts = 0;
-      this.#failuresInRow = 0;
-      this.#log.warn({ epcs: job.epcs.map(hex) }, 'the meter does not answer: session presumed lost');
-      this.#onSilence();
-    }
-    this.#schedule();
-  }
-}
-
-function hex(epc: number): string {
-  return epc.toString(16).toUpperCase().padStart(2, '0');
 }

@@ -1,16 +1,20 @@
-import { EchonetError, isEchonetError } from '../errors.js';
+import { EchonetError } from '../errors.js';
 import { decodeFrame, encodeFrame } from '../frame/codec.js';
-import { decodeProperty } from '../frame/describe.js';
 import { toHex } from '../frame/hex.js';
 import { ESV, type Frame, type Property } from '../frame/types.js';
 import type { SkEvent } from '../sk/events.js';
 import { createTransport } from '../transport/open-transport.js';
 import type { Transport } from '../transport/transport.js';
-import { Backoff } from './backoff.js';
-import { sleep } from './clock.js';
+import { type EventListener, type MeterClientEvents, TypedEvents } from './client-events.js';
+import { HistoryReader } from './history-reader.js';
 import { type Logger, maskSecrets } from './logger.js';
 import { type MeterClientOptions, type ResolvedOptions, resolveOptions } from './meter-client-options.js';
-import { MeterReader } from './meter-reader.js';
+import {
+  infcResponse,
+  isNotification,
+  type MeterNotification,
+  toNotification,
+} from './meter-notification.js';
 import { NotificationHub } from './notification-stream.js';
 import type { PanCache } from './pan-cache.js';
 import { type RawValues, type RequestOptions, RequestQueue } from './request-queue.js';
@@ -28,42 +32,9 @@ import {
   joinPan,
   type OpenerHooks,
   prepareDongle,
-  type ScanProgress,
 } from './session-opener.js';
+import { type RecoveryHost, runRecovery } from './session-recovery.js';
 import { SkLink } from './sk-link.js';
-
-/** An INF (0x73) or INFC (0x74) the meter sent by itself: EA/EB every 30 min, D5 after join. */
-export interface MeterNotification {
-  readonly esv: number;
-  readonly tid: number;
-  readonly seoj: number;
-  readonly receivedAt: Date;
-  readonly properties: ReadonlyArray<{
-    readonly epc: number;
-    readonly name: string;
-    readonly edt: Uint8Array;
-    readonly value: unknown;
-  }>;
-}
-
-/** One attempt of the recovery loop, as the `recovery` event reports it. */
-export interface RecoveryInfo {
-  /** 0 for the quick rejoin, then 1, 2 … for full re-initialisations. */
-  readonly attempt: number;
-  /** Wait before this attempt, ms. */
-  readonly delayMs: number;
-  /** Why the session is being recovered. */
-  readonly reason: SessionInput['type'] | 'event';
-  /** What made the previous attempt fail. */
-  readonly error?: EchonetError;
-}
-
-export interface MeterClientEvents {
-  state: [state: SessionState, previous: SessionState];
-  scan: [progress: ScanProgress];
-  joined: [pan: PanCache];
-  recovery: [info: RecoveryInfo];
-}
 
 export interface MeterClientStats {
   /** ECHONET Lite frames handed to the dongle (requests, resends, INFC_Res). */
@@ -74,21 +45,19 @@ export interface MeterClientStats {
   recoveries: number;
 }
 
-type Listener<E extends keyof MeterClientEvents> = (...args: MeterClientEvents[E]) => void;
-
 /**
  * A B-route smart meter reached through an SK Wi-SUN dongle, kept connected for months:
  * opens (cached PAN first, scan when needed), reads with one frame per batch, holds requests
  * through re-authentication and send-time restriction, and recovers from a lost session, a
  * dongle reset or an unplugged port with capped exponential backoff.
  */
-export class MeterClient extends MeterReader implements AsyncDisposable {
+export class MeterClient extends HistoryReader implements AsyncDisposable {
   readonly #o: ResolvedOptions;
   readonly #log: Logger;
   readonly #transport: Transport;
   readonly #link: SkLink;
   readonly #hub: NotificationHub<MeterNotification>;
-  readonly #listeners = new Map<keyof MeterClientEvents, Set<unknown>>();
+  readonly #events: TypedEvents<MeterClientEvents>;
   readonly stats: MeterClientStats = { framesSent: 0, framesReceived: 0, recoveries: 0 };
   #queue: RequestQueue;
   #session: SessionSnapshot = INITIAL_SESSION;
@@ -115,6 +84,7 @@ export class MeterClient extends MeterReader implements AsyncDisposable {
       ...(this.#o.family ? { family: this.#o.family } : {}),
     });
     this.#hub = new NotificationHub(this.#o.notificationBuffer);
+    this.#events = new TypedEvents((err, event) => this.#log.error({ err, event }, 'event listener threw'));
     this.#queue = this.#newQueue();
     this.#queue.close();
     this.#transport.on('close', (error) => {
@@ -138,13 +108,12 @@ export class MeterClient extends MeterReader implements AsyncDisposable {
     return this.#pan;
   }
 
-  on<E extends keyof MeterClientEvents>(event: E, listener: Listener<E>): this {
-    const set = this.#listeners.get(event) ?? new Set();
-    this.#listeners.set(event, set.add(listener));
+  on<E extends keyof MeterClientEvents>(event: E, listener: EventListener<MeterClientEvents, E>): this {
+    this.#events.on(event, listener);
     return this;
   }
-  off<E extends keyof MeterClientEvents>(event: E, listener: Listener<E>): this {
-    this.#listeners.get(event)?.delete(listener);
+  off<E extends keyof MeterClientEvents>(event: E, listener: EventListener<MeterClientEvents, E>): this {
+    this.#events.off(event, listener);
     return this;
   }
 
@@ -263,7 +232,7 @@ export class MeterClient extends MeterReader implements AsyncDisposable {
       signal: this.#abort.signal,
       now: () => this.#o.clock.now(),
       step: (input) => this.#dispatch({ type: input }),
-      progress: (p) => this.#emit('scan', p),
+      progress: (p) => this.#events.emit('scan', p),
     };
   }
 
@@ -287,7 +256,7 @@ export class MeterClient extends MeterReader implements AsyncDisposable {
     this.#pan = pan;
     this.#dispatch({ type: 'joined' });
     this.#log.info({ channel: pan.channel, panId: pan.panId }, 'session established');
-    this.#emit('joined', pan);
+    this.#events.emit('joined', pan);
   }
 
   async #shutdown(reason?: EchonetError): Promise<void> {
@@ -329,34 +298,13 @@ export class MeterClient extends MeterReader implements AsyncDisposable {
     }
     this.stats.framesReceived++;
     if (this.#queue.handleFrame(frame)) return;
-    if (frame.esv === ESV.INF || frame.esv === ESV.INFC) this.#notified(frame, ev.sender);
+    if (isNotification(frame)) this.#notified(frame, ev.sender);
   }
 
   #notified(frame: Frame, sender: string): void {
-    const properties = frame.properties.map((p) => {
-      try {
-        return { epc: p.epc, edt: p.edt, ...decodeProperty(frame.seoj, p.epc, p.edt) };
-      } catch {
-        return { epc: p.epc, edt: p.edt, name: 'unknown', value: undefined };
-      }
-    });
-    this.#hub.publish({
-      esv: frame.esv,
-      tid: frame.tid,
-      seoj: frame.seoj,
-      receivedAt: new Date(this.now()),
-      properties,
-    });
+    this.#hub.publish(toNotification(frame, new Date(this.now())));
     if (frame.esv !== ESV.INFC) return;
-    // Part 2 §4.2.3.5: an INFC is confirmed with INFC_Res carrying its EPCs at PDC 0.
-    const res: Frame = {
-      tid: frame.tid,
-      seoj: frame.deoj,
-      deoj: frame.seoj,
-      esv: ESV.INFC_Res,
-      properties: frame.properties.map((p) => ({ epc: p.epc, edt: new Uint8Array(0) })),
-    };
-    this.#link.sendTo(sender, encodeFrame(res)).then(
+    this.#link.sendTo(sender, encodeFrame(infcResponse(frame))).then(
       () => {
         this.stats.framesSent++;
       },
@@ -380,72 +328,36 @@ export class MeterClient extends MeterReader implements AsyncDisposable {
     }
     if (next.state !== prev.state) {
       this.#log.info({ state: next.state, previous: prev.state, input: input.type }, 'session state');
-      this.#emit('state', next.state, prev.state);
+      this.#events.emit('state', next.state, prev.state);
     }
     if (next.state === 'recovering' && !this.#recovery) {
       this.stats.recoveries++;
-      this.#recovery = this.#recover(input.type === 'event' ? 'event' : input.type).finally(() => {
+      this.#recovery = runRecovery(this.#recoveryHost(), input.type).finally(() => {
         this.#recovery = null;
       });
     }
   }
 
-  /**
-   * Recovery: a quick rejoin on the open port (unless the port itself was lost), then full
-   * re-initialisations — reopen, SKRESET, credentials, cached PAN, scan — with backoff, until
-   * a session is up again or the client closes. Never rejects.
-   */
-  async #recover(reason: RecoveryInfo['reason']): Promise<void> {
-    const signal = this.#abort.signal;
-    const backoff = new Backoff(this.#o.backoff);
-    let error: EchonetError | undefined;
-    try {
-      if (reason !== 'transport-lost' && this.#pan && this.#transport.isOpen) {
-        this.#emit('recovery', { attempt: 0, delayMs: 0, reason });
-        try {
-          if ((await joinPan(this.#hooks(), this.#o, this.#pan)) === 'joined') return this.#joined(this.#pan);
-        } catch (err) {
-          if (signal.aborted) return;
-          error = asEchonetError(err);
-        }
-        this.#dispatch({ type: 'failed' });
-      } else if (reason === 'transport-lost') {
-        error = new EchonetError('transport.need-reopen', 'the port was lost; reopening it');
-      }
-      for (;;) {
-        const delayMs = backoff.next();
-        this.#emit('recovery', { attempt: backoff.attempt, delayMs, reason, ...(error ? { error } : {}) });
-        this.#log.warn({ attempt: backoff.attempt, delayMs, err: error }, 'recovering the session');
-        await sleep(this.#o.clock, delayMs, signal);
-        this.#dispatch({ type: 'recover' });
-        try {
-          this.#link.detach(new EchonetError('transport.need-reopen', 'reinitialising'));
-          await this.#transport.close();
-          await this.#initialise();
-          return;
-        } catch (err) {
-          if (signal.aborted) return;
-          error = asEchonetError(err);
-          this.#dispatch({ type: 'failed' });
-        }
-      }
-    } catch (err) {
-      if (!signal.aborted) this.#log.error({ err }, 'recovery stopped');
-    }
+  #recoveryHost(): RecoveryHost {
+    return {
+      signal: this.#abort.signal,
+      clock: this.#o.clock,
+      log: this.#log,
+      backoff: this.#o.backoff,
+      canRejoin: () => this.#pan !== undefined && this.#transport.isOpen,
+      rejoin: async () => {
+        const pan = this.#pan!;
+        if ((await joinPan(this.#hooks(), this.#o, pan)) !== 'joined') return false;
+        this.#joined(pan);
+        return true;
+      },
+      reinitialise: async () => {
+        this.#link.detach(new EchonetError('transport.need-reopen', 'reinitialising'));
+        await this.#transport.close();
+        await this.#initialise();
+      },
+      step: (input) => this.#dispatch({ type: input }),
+      report: (info) => this.#events.emit('recovery', info),
+    };
   }
-
-  #emit<E extends keyof MeterClientEvents>(event: E, ...args: MeterClientEvents[E]): void {
-    for (const l of [...(this.#listeners.get(event) ?? [])]) {
-      try {
-        (l as Listener<E>)(...args);
-      } catch (err) {
-        this.#log.error({ err, event }, 'event listener threw');
-      }
-    }
-  }
-}
-
-function asEchonetError(err: unknown): EchonetError {
-  if (isEchonetError(err)) return err;
-  return new EchonetError('sk.unexpected', err instanceof Error ? err.message : String(err), { cause: err });
 }

@@ -1,7 +1,7 @@
 import { EchonetError } from '../errors.js';
 import { propertyDef } from '../frame/describe.js';
-import { countToKwh, type EnergyScale, historyPoints } from '../frame/energy.js';
-import { dateToJst, type JstDate, type JstDateTime, jstToDate } from '../frame/jst-time.js';
+import { countToKwh, type EnergyScale } from '../frame/energy.js';
+import { jstToDate } from '../frame/jst-time.js';
 import {
   DEFAULT_COEFFICIENT,
   METER_PROPERTIES,
@@ -51,7 +51,6 @@ export interface PropertyReading {
 }
 
 const P = METER_PROPERTIES;
-type Def<N extends MeterPropertyName> = (typeof METER_PROPERTIES)[N];
 
 /**
  * The meter's properties as typed methods: every getter of momonga and the rest of class
@@ -60,7 +59,6 @@ type Def<N extends MeterPropertyName> = (typeof METER_PROPERTIES)[N];
  */
 export abstract class MeterReader {
   #scale: EnergyScale | undefined;
-  #history: Promise<unknown> = Promise.resolve();
 
   /** Asks EPCs of the meter object (one frame with whatever else is asked meanwhile). */
   protected abstract getRaw(epcs: readonly number[], options?: RequestOptions): Promise<RawValues>;
@@ -123,11 +121,11 @@ export abstract class MeterReader {
   }
   /** 0x81 installation location code (or the 17-byte form as hex). */
   getInstallationLocation(options?: RequestOptions): Promise<number | string> {
-    return this.#one('installationLocation', options);
+    return this.one('installationLocation', options);
   }
   /** 0x82 standard version of the Appendix, e.g. `F`. */
   getStandardVersion(options?: RequestOptions): Promise<string> {
-    return this.#one('standardVersion', options);
+    return this.one('standardVersion', options);
   }
   /** 0x83 identification number; null on meters without it. */
   getIdentificationNumber(options?: RequestOptions): Promise<string | null> {
@@ -135,11 +133,11 @@ export abstract class MeterReader {
   }
   /** 0x88 fault status: true when the meter reports a fault. */
   getFaultStatus(options?: RequestOptions): Promise<boolean> {
-    return this.#one('faultStatus', options);
+    return this.one('faultStatus', options);
   }
   /** 0x8A manufacturer code, 6 hex digits. */
   getManufacturerCode(options?: RequestOptions): Promise<string> {
-    return this.#one('manufacturerCode', options);
+    return this.one('manufacturerCode', options);
   }
   /** 0x8D production (serial) number; null on meters without it. */
   getProductionNumber(options?: RequestOptions): Promise<string | null> {
@@ -153,28 +151,28 @@ export abstract class MeterReader {
   }
   /** 0x9D status-change announcement property map. */
   getStatusChangePropertyMap(options?: RequestOptions): Promise<number[]> {
-    return this.#one('statusChangePropertyMap', options);
+    return this.one('statusChangePropertyMap', options);
   }
   /** 0x9E Set property map. */
   getSetPropertyMap(options?: RequestOptions): Promise<number[]> {
-    return this.#one('setPropertyMap', options);
+    return this.one('setPropertyMap', options);
   }
   /** 0x9F Get property map. */
   getGetPropertyMap(options?: RequestOptions): Promise<number[]> {
-    return this.#one('getPropertyMap', options);
+    return this.one('getPropertyMap', options);
   }
 
   /** 0xD3 coefficient for cumulative energies; 1 when the meter lacks D3. */
   async getCoefficient(options?: RequestOptions): Promise<number> {
-    return (await this.#energyScale([], options)).scale.coefficient;
+    return (await this.energyScale([], options)).scale.coefficient;
   }
   /** 0xD7 number of effective digits of the cumulative energy counters. */
   getEffectiveDigits(options?: RequestOptions): Promise<number> {
-    return this.#one('effectiveDigits', options);
+    return this.one('effectiveDigits', options);
   }
   /** 0xE1 unit of the cumulative energies, kWh per count (0.1, 1, 10 …). */
   async getEnergyUnit(options?: RequestOptions): Promise<number> {
-    return (await this.#energyScale([], options)).scale.unitKwh;
+    return (await this.energyScale([], options)).scale.unitKwh;
   }
   /** 0xE0 (normal) / 0xE3 (`reverse: true`) cumulative energy, kWh. */
   async getCumulativeEnergy(
@@ -182,16 +180,16 @@ export abstract class MeterReader {
     options?: RequestOptions,
   ): Promise<number | null> {
     const def = query.reverse ? P.cumulativeEnergyReverse : P.cumulativeEnergyNormal;
-    const { raw, scale } = await this.#energyScale([def.epc], options);
+    const { raw, scale } = await this.energyScale([def.epc], options);
     return countToKwh(def.decode(need(raw, def.epc)), scale.coefficient, scale.unitKwh);
   }
   /** 0xE7 instantaneous power, W; negative while selling; null when the meter has no data. */
   getInstantaneousPower(options?: RequestOptions): Promise<number | null> {
-    return this.#one('instantaneousPower', options);
+    return this.one('instantaneousPower', options);
   }
   /** 0xE8 instantaneous currents, A. */
   getInstantaneousCurrent(options?: RequestOptions): Promise<Currents> {
-    return this.#one('instantaneousCurrents', options);
+    return this.one('instantaneousCurrents', options);
   }
   /** 0xEA (normal) / 0xEB (`reverse: true`) cumulative energy at the last 30-minute mark. */
   async getFixedTimeCumulativeEnergy(
@@ -199,7 +197,7 @@ export abstract class MeterReader {
     options?: RequestOptions,
   ): Promise<{ timestamp: Date | null; kwh: number | null }> {
     const def = query.reverse ? P.fixedTimeEnergyReverse : P.fixedTimeEnergyNormal;
-    const { raw, scale } = await this.#energyScale([def.epc], options);
+    const { raw, scale } = await this.energyScale([def.epc], options);
     const v = def.decode(need(raw, def.epc));
     return {
       timestamp: v.time ? jstToDate(v.time) : null,
@@ -208,7 +206,7 @@ export abstract class MeterReader {
   }
   /** 0xD0 one-minute cumulative energy (newer meters), kWh both ways; null when absent. */
   async getOneMinuteCumulativeEnergy(options?: RequestOptions): Promise<BidirectionalReading | null> {
-    const { raw, scale } = await this.#energyScale([P.oneMinuteEnergy.epc], options);
+    const { raw, scale } = await this.energyScale([P.oneMinuteEnergy.epc], options);
     const edt = raw.get(P.oneMinuteEnergy.epc);
     if (!edt) return null;
     const v = P.oneMinuteEnergy.decode(edt);
@@ -217,113 +215,8 @@ export abstract class MeterReader {
     return { timestamp: jstToDate(v.time), normal: kwh(v.normal), reverse: kwh(v.reverse) };
   }
 
-  /** 0xE5: which day historical data 1 (E2/E4) returns, 0 = today, 1 = yesterday … 99. */
-  setHistoryDay1(day: number, options?: RequestOptions): Promise<void> {
-    return this.setRaw([{ epc: P.historyDay.epc, edt: P.historyDay.encode(day) }], options);
-  }
-  /** 0xE5 as set on the meter. */
-  getHistoryDay1(options?: RequestOptions): Promise<number> {
-    return this.#one('historyDay', options);
-  }
-  /**
-   * Historical data 1: the 48 half-hour readings of day `day` (0 today, 1 yesterday …), normal
-   * (E2) or reverse (E4), kWh. Sets E5 then reads, without any other history request in between;
-   * the calendar day comes from the meter's own date (0x98, same frame) when it has one.
-   */
-  getHistoricalCumulativeEnergy1(
-    query: { day?: number; reverse?: boolean } = {},
-    options?: RequestOptions,
-  ): Promise<EnergyReading[]> {
-    const def = query.reverse ? P.historyReverse : P.historyNormal;
-    return this.#exclusive(async () => {
-      await this.setHistoryDay1(query.day ?? 0, options);
-      const { raw, scale } = await this.#energyScale([def.epc, P.currentDate.epc], options);
-      const date = raw.get(P.currentDate.epc);
-      const today: JstDate = date ? P.currentDate.decode(date) : dateToJst(new Date(this.now()));
-      return historyPoints(def.decode(need(raw, def.epc)), { ...scale, today }).map((p) => ({
-        timestamp: p.slot,
-        kwh: p.kwh,
-      }));
-    });
-  }
-
-  /** 0xED: newest half hour (floored to :00/:30) and number of points (1–12) for EC. */
-  setHistory2Time(timestamp: Date, points = 12, options?: RequestOptions): Promise<void> {
-    const time = floorJst(timestamp, 30);
-    return this.setRaw(
-      [{ epc: P.history2Request.epc, edt: P.history2Request.encode({ time, count: points }) }],
-      options,
-    );
-  }
-  /** 0xED as set on the meter. */
-  async getHistory2Time(options?: RequestOptions): Promise<HistoryWindow> {
-    const v = await this.#one('history2Request', options);
-    return { timestamp: jstToDate({ ...v.time, second: 0 }), points: v.count };
-  }
-  /**
-   * Historical data 2 (EC): up to 12 half-hourly readings in both directions, newest first,
-   * ending at `timestamp` (default now, floored to the half hour).
-   */
-  getHistoricalCumulativeEnergy2(
-    query: { timestamp?: Date; points?: number } = {},
-    options?: RequestOptions,
-  ): Promise<BidirectionalReading[]> {
-    return this.#series('history2', options, () =>
-      this.setHistory2Time(query.timestamp ?? new Date(this.now()), query.points ?? 12, options),
-    );
-  }
-
-  /** 0xEF: newest minute and number of points (1–10) for EE. */
-  setHistory3Time(timestamp: Date, points = 10, options?: RequestOptions): Promise<void> {
-    const time = floorJst(timestamp, 1);
-    return this.setRaw(
-      [{ epc: P.history3Request.epc, edt: P.history3Request.encode({ time, count: points }) }],
-      options,
-    );
-  }
-  /** 0xEF as set on the meter. */
-  async getHistory3Time(options?: RequestOptions): Promise<HistoryWindow> {
-    const v = await this.#one('history3Request', options);
-    return { timestamp: jstToDate({ ...v.time, second: 0 }), points: v.count };
-  }
-  /** Historical data 3 (EE): up to 10 one-minute readings both ways, newest first. */
-  getHistoricalCumulativeEnergy3(
-    query: { timestamp?: Date; points?: number } = {},
-    options?: RequestOptions,
-  ): Promise<BidirectionalReading[]> {
-    return this.#series('history3', options, () =>
-      this.setHistory3Time(query.timestamp ?? new Date(this.now()), query.points ?? 10, options),
-    );
-  }
-
-  #series(
-    name: 'history2' | 'history3',
-    options: RequestOptions | undefined,
-    setWindow: () => Promise<void>,
-  ): Promise<BidirectionalReading[]> {
-    const def: Def<'history2' | 'history3'> = P[name];
-    return this.#exclusive(async () => {
-      await setWindow();
-      const { raw, scale } = await this.#energyScale([def.epc], options);
-      const series = def.decode(need(raw, def.epc));
-      const kwh = (c: number | null) => countToKwh(c, scale.coefficient, scale.unitKwh);
-      return series.points.map((p) => ({
-        timestamp: jstToDate({ ...p.time, second: 0 }),
-        normal: kwh(p.normal),
-        reverse: kwh(p.reverse),
-      }));
-    });
-  }
-
-  /** Set-then-get pairs of the history properties must not interleave. */
-  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#history.then(fn, fn);
-    this.#history = run.catch(() => undefined);
-    return run;
-  }
-
   /** `epcs` plus D3/E1 when not yet known, in one frame. */
-  async #energyScale(
+  protected async energyScale(
     epcs: readonly number[],
     options?: RequestOptions,
   ): Promise<{ raw: RawValues; scale: EnergyScale }> {
@@ -340,7 +233,10 @@ export abstract class MeterReader {
     return { raw, scale };
   }
 
-  async #one<N extends MeterPropertyName>(name: N, options?: RequestOptions): Promise<MeterValue<N>> {
+  protected async one<N extends MeterPropertyName>(
+    name: N,
+    options?: RequestOptions,
+  ): Promise<MeterValue<N>> {
     const def = P[name] as PropertyDef<MeterValue<N>>;
     return def.decode(need(await this.getRaw([def.epc], options), def.epc));
   }
@@ -356,7 +252,7 @@ export abstract class MeterReader {
 }
 
 /** The EDT of `epc`. @throws EchonetError `request.sna` when the meter does not have it. */
-function need(raw: RawValues, epc: number): Uint8Array {
+export function need(raw: RawValues, epc: number): Uint8Array {
   const edt = raw.get(epc);
   if (!edt) throw unsupported(epc);
   return edt;
@@ -365,10 +261,4 @@ function need(raw: RawValues, epc: number): Uint8Array {
 function unsupported(epc: number): EchonetError {
   const hex = epc.toString(16).toUpperCase().padStart(2, '0');
   return new EchonetError('request.sna', `the meter does not support EPC 0x${hex}`, { context: { epc } });
-}
-
-/** JST wall time of `d` floored to a multiple of `minutes`, seconds dropped. */
-function floorJst(d: Date, minutes: number): JstDateTime {
-  const t = dateToJst(d);
-  return { ...t, minute: t.minute - (t.minute % minutes), second: 0 };
 }

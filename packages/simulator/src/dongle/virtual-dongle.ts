@@ -14,8 +14,6 @@ import {
   checkSetPwd,
   checkSetRbid,
   checkUdpPort,
-  checkWopt,
-  type SendToArgs,
 } from './command-args.js';
 import { DongleOutput, type ErxudpFormat } from './dongle-output.js';
 import { DongleFlash } from './flash.js';
@@ -25,9 +23,12 @@ import { PANA_PORT, PanaPeer } from './pana.js';
 import { type PanaFlowHost, startJoin, startReauth, startTerm } from './pana-flows.js';
 import { RegisterBank } from './registers.js';
 import { startScan } from './scan.js';
-import { airtimeMs, SendBudget, type SendBudgetOptions } from './send-budget.js';
-import { hasKeys, NO_SESSION, type SessionInput, type SessionState, sessionTransition } from './session.js';
+import type { SendBudgetOptions } from './send-budget.js';
+import { NO_SESSION, type SessionInput, type SessionState, sessionTransition } from './session.js';
+import { flashCommand, productSetting, type SettingsHost, sreg } from './settings-commands.js';
 import { type DongleClock, Timeline } from './timeline.js';
+import { TransmitGate } from './transmit-gate.js';
+import { deliver, sendTo, type UdpHost } from './udp.js';
 
 export interface VirtualDongleOptions {
   model: DongleModel;
@@ -45,8 +46,6 @@ export interface VirtualDongleOptions {
   /** Debug trace of what the dongle does; secrets are never passed to it. */
   trace?: (message: string) => void;
 }
-
-const ECHONET_PORT = 0x0e1a;
 
 /**
  * A Wi-SUN dongle running the SK stack, as seen from its UART: command bytes in, answer and
@@ -68,22 +67,22 @@ export class VirtualDongle {
   readonly #random: () => number;
   readonly #trace: (message: string) => void;
   readonly #registers: RegisterBank;
-  readonly #budget: SendBudget;
+  readonly #gate: TransmitGate;
   readonly #timeline: Timeline;
   readonly #out: DongleOutput;
   readonly #flows: PanaFlowHost;
+  readonly #udp: UdpHost;
+  readonly #settings: SettingsHost;
   readonly #unsubscribe: (() => void) | undefined;
   #reader = new SkCommandReader();
   #session: SessionState = NO_SESSION;
   #lifetimeTimer: SimTimer | null = null;
-  #liftTimer: SimTimer | null = null;
   #pana: PanaPeer | null = null;
   #scanning = false;
   #rbid: string | null = null;
   #password: string | null = null;
   #frameCounter = 0;
   #powered = true;
-  #restrictionPending = false;
 
   constructor(options: VirtualDongleOptions) {
     this.profile = dongleProfile(options.model);
@@ -99,15 +98,33 @@ export class VirtualDongle {
     this.#meterLla = macToLinkLocal(options.meter.mac);
     this.#random = mulberry32(hash32(seed, 0xd0));
     this.#trace = options.trace ?? (() => {});
-    this.#budget = new SendBudget(options.sendBudget);
     this.#registers = new RegisterBank(this.profile, {
       S07: () => this.#frameCounter,
-      SFB: () => (this.#budget.restricted ? 1 : 0),
-      SFD: () => Math.round(this.#budget.used(this.#clock.now())),
+      SFB: () => (this.#gate.restricted ? 1 : 0),
+      SFD: () => Math.round(this.#gate.usedMs()),
     });
-    this.#timeline = new Timeline(options.clock, () => this.#announceRestriction());
     this.#out = new DongleOutput(this.profile, () => this.#erxudpFormat());
+    this.#gate = new TransmitGate(options.clock, this.#out, this.linkLocal, options.sendBudget);
+    this.#timeline = new Timeline(options.clock, () => this.#gate.announce());
     this.#flows = this.#flowHost();
+    this.#settings = { out: this.#out, registers: this.#registers, flash: this.flash, profile: this.profile };
+    this.#udp = {
+      timeline: this.#timeline,
+      out: this.#out,
+      gate: this.#gate,
+      faults: this.faults,
+      meter: this.#meter,
+      meterLla: this.#meterLla,
+      ownLla: this.linkLocal,
+      session: () => this.#session,
+      meterInReach: () => this.#meterInReach(),
+      jitter: (lo, hi) => this.#jitter(lo, hi),
+      rssi: () => this.#rssi(),
+      securedSent: () => {
+        this.#frameCounter++;
+      },
+      trace: (m) => this.#trace(m),
+    };
     this.#bootRegisters();
     this.#unsubscribe = options.meter.onNotify?.((frame) => this.#meterNotifies(frame));
   }
@@ -135,12 +152,12 @@ export class VirtualDongle {
 
   /** Transmit time used within the last hour, ms (register SFD). */
   get sendTimeUsedMs(): number {
-    return this.#budget.used(this.#clock.now());
+    return this.#gate.usedMs();
   }
 
   /** True while the ARIB send-time restriction is on (register SFB). */
   get sendRestricted(): boolean {
-    return this.#budget.restricted;
+    return this.#gate.restricted;
   }
 
   /** Subscribes to the bytes the dongle sends to the host. Returns an unsubscribe function. */
@@ -163,7 +180,7 @@ export class VirtualDongle {
     this.#trace('reboot');
     this.#stopEverything();
     this.#reader = new SkCommandReader();
-    this.#budget.clear();
+    this.#gate.clear();
     this.#powered = true;
     this.#bootRegisters();
     for (const line of this.profile.bootLines) this.#out.line(line);
@@ -174,7 +191,7 @@ export class VirtualDongle {
     this.#trace('power off');
     this.#stopEverything();
     this.#reader = new SkCommandReader();
-    this.#budget.clear();
+    this.#gate.clear();
     this.#powered = false;
   }
 
@@ -217,15 +234,12 @@ export class VirtualDongle {
   #stopEverything(): void {
     this.#timeline.cancelAll();
     this.#clock.clearTimeout(this.#lifetimeTimer);
-    this.#clock.clearTimeout(this.#liftTimer);
     this.#lifetimeTimer = null;
-    this.#liftTimer = null;
     this.#session = NO_SESSION;
     this.#pana = null;
     this.#scanning = false;
     this.#rbid = null;
     this.#password = null;
-    this.#restrictionPending = false;
   }
 
   #bootRegisters(): void {
@@ -264,37 +278,6 @@ export class VirtualDongle {
     );
   }
 
-  /**
-   * Accounts one transmission of `bytes` against the ARIB budget. False (nothing sent) while the
-   * restriction is on. The send that uses the budget up still goes out; EVENT 32 follows the
-   * lines it causes (`#announceRestriction` runs after every command and timer step).
-   */
-  #transmit(bytes: number): boolean {
-    if (this.#budget.restricted) return false;
-    if (this.#budget.record(this.#clock.now(), airtimeMs(bytes))) this.#restrictionPending = true;
-    return true;
-  }
-
-  #announceRestriction(): void {
-    if (!this.#restrictionPending) return;
-    this.#restrictionPending = false;
-    this.#out.event(0x32, this.linkLocal);
-    this.#scheduleLift();
-  }
-
-  #scheduleLift(): void {
-    this.#clock.clearTimeout(this.#liftTimer);
-    const now = this.#clock.now();
-    this.#liftTimer = this.#clock.setTimeout(
-      () => {
-        this.#liftTimer = null;
-        if (this.#budget.check(this.#clock.now())) this.#out.event(0x33, this.linkLocal);
-        else if (this.#budget.restricted) this.#scheduleLift();
-      },
-      Math.max(0, this.#budget.liftAt(now) - now),
-    );
-  }
-
   #panaReceived(message: Uint8Array, secured: number): void {
     this.#out.erxudp({
       sender: this.#meterLla,
@@ -315,7 +298,7 @@ export class VirtualDongle {
       session: () => this.#session,
       transition: (input) => this.#transition(input),
       meterInReach: () => this.#meterInReach(),
-      transmit: (bytes) => this.#transmit(bytes),
+      transmit: (bytes) => this.#gate.transmit(bytes),
       jitter: (lo, hi) => this.#jitter(lo, hi),
       pana: () => {
         this.#pana ??= new PanaPeer((n) => this.#randomBytes(n), 'meter');
@@ -339,7 +322,8 @@ export class VirtualDongle {
     if (!firstJoin) return;
     // The meter announces its instance list (node profile D5 INF) once the session is up.
     const frames = this.#meter.joined();
-    if (frames.length > 0) this.#timeline.after(this.#jitter(300, 900), () => this.#deliver(frames, false));
+    if (frames.length > 0)
+      this.#timeline.after(this.#jitter(300, 900), () => deliver(this.#udp, frames, false));
   }
 
   #expire(): void {
@@ -366,7 +350,7 @@ export class VirtualDongle {
     if (this.#registers.num('SFE') === 1) this.#echo(input);
     this.#trace(`command ${input.name}`);
     this.#command(input.name, input.args, input.data);
-    this.#announceRestriction();
+    this.#gate.announce();
   }
 
   /** The echo of a command (SFE=1); SKSENDTO's data goes out raw, as received. */
@@ -423,7 +407,7 @@ export class VirtualDongle {
           out.ok();
         });
       case 'SKSREG':
-        return this.#sreg(args);
+        return sreg(this.#settings, args);
       case 'SKSETPWD':
         return this.#checked(checkSetPwd(args), (pwd) => {
           this.#password = pwd;
@@ -472,7 +456,7 @@ export class VirtualDongle {
           startReauth(this.#flows, peer, !this.faults.reauthFails(), 20);
         });
       case 'SKSENDTO':
-        return this.#checked(checkSendTo(args, data, this.profile), (send) => this.#sendTo(send));
+        return this.#checked(checkSendTo(args, data, this.profile), (send) => sendTo(this.#udp, send));
       case 'SKTERM':
         return this.#noArgs(args, () => this.#term());
       case 'SKADDNBR':
@@ -480,64 +464,20 @@ export class VirtualDongle {
       case 'SKUDPPORT':
         return this.#checked(checkUdpPort(args), () => out.ok());
       case 'SKSAVE':
-        return this.#noArgs(args, () => {
-          this.flash.saveRegisters(this.#registers.snapshot());
-          out.ok();
-        });
       case 'SKLOAD':
-        return this.#noArgs(args, () => {
-          const saved = this.flash.registers;
-          if (!saved) return out.fail('ER10');
-          this.#registers.restore(saved);
-          out.ok();
-        });
       case 'SKERASE':
-        return this.#noArgs(args, () => {
-          this.flash.eraseRegisters();
-          out.ok();
-        });
+        return flashCommand(this.#settings, name, args);
       case 'ROPT':
-        return this.#ropt(args);
       case 'WOPT':
-        return this.#wopt(args);
+        return productSetting(this.#settings, name, args);
       default:
         out.fail('ER04');
     }
   }
 
-  #sreg(args: readonly string[]) {
-    if (args.length < 1 || args.length > 2) return this.#out.fail('ER05');
-    const def = this.#registers.lookup(args[0]!);
-    if (!def) return this.#out.fail('ER06');
-    if (args.length === 1) {
-      this.#out.out({ type: 'esreg', value: this.#registers.read(def) });
-      return this.#out.ok();
-    }
-    const result = this.#registers.write(def, args[1]!);
-    if (!result.ok) return this.#out.fail(result.code);
-    this.#out.ok();
-  }
-
-  #ropt(args: readonly string[]) {
-    const opt = this.profile.opt;
-    if (opt === null) return this.#out.fail('ER04');
-    if (args.length !== 0) return this.#out.fail('ER05');
-    const mode = this.flash.opt ?? opt.defaultMode;
-    this.#out.ok(mode === 1 ? '01' : '00', opt.crOnly ? 'cr' : 'crlf');
-  }
-
-  #wopt(args: readonly string[]) {
-    const opt = this.profile.opt;
-    if (opt === null) return this.#out.fail('ER04');
-    this.#checked(checkWopt(args), (mode) => {
-      this.flash.writeOpt(mode);
-      this.#out.ok(undefined, opt.crOnly ? 'cr' : 'crlf');
-    });
-  }
-
   #join(peer: string) {
     if (this.#password === null || this.#rbid === null) return this.#out.fail('ER10');
-    if (this.#scanning || this.#budget.restricted) return this.#out.fail('ER10');
+    if (this.#scanning || this.#gate.restricted) return this.#out.fail('ER10');
     if (!this.#transition({ type: 'join', peer })) return this.#out.fail('ER10');
     this.#out.ok();
     this.#pana = new PanaPeer((n) => this.#randomBytes(n), 'meter');
@@ -555,84 +495,8 @@ export class VirtualDongle {
     startTerm(this.#flows, session.peer, this.#pana !== null);
   }
 
-  // ---- SKSENDTO -------------------------------------------------------------------------------
-
-  /**
-   * `EVENT 21 <dest> [side] <param>` then `OK`, as BP35A1/BP35C2 print it; the meter's answer
-   * follows as ERXUDP 0.5–2.5 s later. Param 01: not sent (HAN side without a peer, SEC=1 without
-   * PANA keys, ARIB restriction, meter out of reach); 02 then 01: nobody answered the neighbour
-   * solicitation for an unknown address. While the session re-authenticates the request goes out
-   * but the answer is lost.
-   */
-  #sendTo(send: SendToArgs) {
-    if (this.faults.failEr10()) return this.#out.fail('ER10');
-    const result = (param: number) => this.#out.event(0x21, send.ipv6, param, send.side);
-    const secured = send.sec === 1 || (send.sec === 2 && hasKeys(this.#session));
-    if (send.side !== 0 || (send.sec === 1 && !hasKeys(this.#session))) {
-      result(1);
-      return this.#out.ok();
-    }
-    if (send.ipv6 !== this.#meterLla) {
-      result(2);
-      result(1);
-      return this.#out.ok();
-    }
-    if (!this.#meterInReach() || !this.#transmit(send.data.length)) {
-      result(1);
-      return this.#out.ok();
-    }
-    if (secured) this.#frameCounter++;
-    result(0);
-    this.#out.ok();
-    // B-route meters act only on MAC-secured ECHONET Lite datagrams.
-    if (send.port !== ECHONET_PORT || !secured) return;
-    const replies = this.#meter.receive(send.data, this.linkLocal);
-    if (replies.length === 0) return;
-    if (this.#session.kind !== 'established') {
-      this.#trace('reply lost: the session is re-authenticating');
-      return;
-    }
-    this.#timeline.after(this.#jitter(500, 2500) + this.faults.extraDelayMs(), () =>
-      this.#deliver(replies, true),
-    );
-  }
-
-  /** Prints the meter's datagrams, through the reply faults. */
-  #deliver(frames: readonly Uint8Array[], reply: boolean): void {
-    for (const frame of frames) {
-      if (this.#session.kind !== 'established') {
-        this.#trace('datagram lost: no established session');
-        continue;
-      }
-      if (this.faults.meterUnreachable(this.#clock.now())) continue;
-      if (reply && this.faults.dropReply()) {
-        this.#trace('fault: reply dropped');
-        continue;
-      }
-      const data = this.faults.corruptReply(frame) ?? frame;
-      this.#printEchonet(data);
-      if (this.faults.duplicateReply()) {
-        this.#timeline.after(this.#jitter(50, 400), () => {
-          if (this.#session.kind === 'established') this.#printEchonet(data);
-        });
-      }
-    }
-  }
-
-  #printEchonet(data: Uint8Array): void {
-    this.#out.erxudp({
-      sender: this.#meterLla,
-      dest: this.linkLocal,
-      port: ECHONET_PORT,
-      senderLla: this.#meter.mac,
-      secured: 1,
-      rssi: this.#rssi(),
-      data,
-    });
-  }
-
   #meterNotifies(frame: Uint8Array): void {
     if (!this.#powered || this.#session.kind !== 'established') return;
-    this.#deliver([frame], true);
+    deliver(this.#udp, [frame], true);
   }
 }

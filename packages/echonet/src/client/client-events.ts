@@ -11,6 +11,8 @@ export interface RecoveryInfo {
   readonly delayMs: number;
   /** What ended the session: an EVENT (24/26/27/28), `silence`, `transport-lost`, `reauth-timeout`. */
   readonly reason: SessionInput['type'];
+  /** The EVENT number when `reason` is `event`. */
+  readonly event?: number;
   /** What made the previous attempt fail (`transport.need-reopen` after a lost port). */
   readonly error?: EchonetError;
 }

@@ -128,7 +128,7 @@ describe('MeterClient open', () => {
   });
 
   it('falls back to a scan when the cached PAN refuses the join', async () => {
-    const { client, clock, peer, configure } = setup({ panCache: new MemoryPanCacheStore(CACHED) });
+    const { client, clock, peer, configure, states } = setup({ panCache: new MemoryPanCacheStore(CACHED) });
     let joins = 0;
     configure((p) =>
       p.overrides.set('SKJOIN', (cmd, q) => {

@@ -332,7 +332,7 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
     }
     if (next.state === 'recovering' && !this.#recovery) {
       this.stats.recoveries++;
-      this.#recovery = runRecovery(this.#recoveryHost(), input.type).finally(() => {
+      this.#recovery = runRecovery(this.#recoveryHost(), input).finally(() => {
         this.#recovery = null;
       });
     }

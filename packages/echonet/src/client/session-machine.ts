@@ -82,7 +82,8 @@ export function transition(s: SessionSnapshot, input: SessionInput): SessionSnap
     case 'recover':
       return s.state === 'closed' ? s : to('recovering', { restricted: false });
     case 'scan':
-      return s.state === 'opening' || s.state === 'recovering' ? to('scanning') : s;
+      // From joining too: the cached PAN refused the join and a scan follows.
+      return s.state === 'opening' || s.state === 'recovering' || s.state === 'joining' ? to('scanning') : s;
     case 'join':
       return s.state === 'opening' || s.state === 'recovering' || s.state === 'scanning' ? to('joining') : s;
     case 'joined':

@@ -3,6 +3,7 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import type { RecoveryInfo } from './client-events.js';
 import { type Clock, sleep } from './clock.js';
 import type { Logger } from './logger.js';
+import type { SessionInput } from './session-machine.js';
 
 /** What the recovery loop drives. */
 export interface RecoveryHost {
@@ -27,13 +28,15 @@ export interface RecoveryHost {
  * lost), then full re-initialisations with capped exponential backoff, for as long as it takes
  * or until the signal aborts. Never rejects.
  */
-export async function runRecovery(host: RecoveryHost, reason: RecoveryInfo['reason']): Promise<void> {
+export async function runRecovery(host: RecoveryHost, cause: SessionInput): Promise<void> {
   const { signal } = host;
+  const reason = cause.type;
+  const why = cause.type === 'event' ? { reason, event: cause.num } : { reason };
   const backoff = new Backoff(host.backoff);
   let error: EchonetError | undefined;
   try {
     if (reason !== 'transport-lost' && host.canRejoin()) {
-      host.report({ attempt: 0, delayMs: 0, reason });
+      host.report({ attempt: 0, delayMs: 0, ...why });
       try {
         if (await host.rejoin()) return;
       } catch (err) {
@@ -46,7 +49,7 @@ export async function runRecovery(host: RecoveryHost, reason: RecoveryInfo['reas
     }
     for (;;) {
       const delayMs = backoff.next();
-      host.report({ attempt: backoff.attempt, delayMs, reason, ...(error ? { error } : {}) });
+      host.report({ attempt: backoff.attempt, delayMs, ...why, ...(error ? { error } : {}) });
       host.log.warn({ attempt: backoff.attempt, delayMs, err: error }, 'recovering the session');
       await sleep(host.clock, delayMs, signal);
       host.step('recover');

@@ -144,6 +144,7 @@ describe('MeterClient open', () => {
         .names()
         .filter((n) => n === 'SKJOIN' || n === 'SKSCAN'),
     ).toEqual(['SKJOIN', 'SKSCAN', 'SKJOIN']);
+    expect(states).toEqual(['opening', 'joining', 'scanning', 'joining', 'ready']);
     await runUntil(clock, client.close());
   });
 

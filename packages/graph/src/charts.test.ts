@@ -2,6 +2,8 @@
  * The charts drawn from a seeded PostgreSQL and read back from the PNG: size, not blank, each
  * series' colour where its data is and nowhere else, and Japanese text drawn as glyphs.
  */
+
+import { createTestDatabase, type TestDatabase } from '@b-route/poller';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawPowerChart, drawTempChart } from './charts.js';
@@ -9,7 +11,6 @@ import { isGraphError } from './errors.js';
 import { canvasModule, decodePng } from './render/canvas-module.js';
 import { registerChartFont } from './render/fonts.js';
 import { POWER_COLORS, TEMP_COLORS } from './render/palette.js';
-import { type LocalPg, startLocalPg } from './test-support/local-pg.js';
 import {
   countColor,
   cropInk,
@@ -29,7 +30,7 @@ const dayRange = { start: day, end: new Date(t0 + DAY_MS) };
 const W = 1000;
 const H = 600;
 
-let pg: LocalPg;
+let pg: TestDatabase;
 
 async function seedPowerOnly(from: Date, hours: number): Promise<void> {
   await sql`
@@ -41,11 +42,11 @@ async function seedPowerOnly(from: Date, hours: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  pg = await startLocalPg();
+  pg = await createTestDatabase();
 });
 
 afterAll(async () => {
-  await pg?.stop();
+  await pg?.close();
 });
 
 describe('power chart from the database', () => {

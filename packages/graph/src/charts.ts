@@ -108,14 +108,23 @@ function isConnectionFailure(e: unknown): boolean {
 /** A database failure as a GraphError: `db.unreachable` for connection trouble, else `db.query`. */
 export function toGraphDbError(e: unknown): unknown {
   if (e instanceof GraphError) return e;
-  const err = e as { code?: unknown; message?: unknown; errors?: unknown };
+  const err = e as { code?: unknown; message?: unknown; name?: unknown; errors?: unknown };
   let reason = typeof err.message === 'string' && err.message !== '' ? err.message : '';
   if (reason === '' && Array.isArray(err.errors) && err.errors.length > 0)
     reason = String((err.errors[0] as Error).message);
   if (reason === '') reason = String(err.code ?? e);
   reason = reason.split('\n')[0]!;
   if (isConnectionFailure(e)) {
-    return new GraphError('db.unreachable', `cannot reach the database: ${reason}`, { cause: e });
+    // The store's own messages already name the server (host:port/database, no password).
+    const message = err.name === 'StoreError' ? reason : `cannot reach the database: ${reason}`;
+    return new GraphError('db.unreachable', message, { cause: e });
+  }
+  if (err.code === '42P01') {
+    return new GraphError(
+      'db.query',
+      `the database has no B-route tables (${reason}): start the poller once, or apply migrations/init.sql`,
+      { cause: e },
+    );
   }
   return new GraphError('db.query', `database query failed: ${reason}`, { cause: e });
 }

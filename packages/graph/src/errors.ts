@@ -4,6 +4,7 @@
  */
 export type GraphErrorCode =
   | 'args.invalid'
+  | 'config.invalid'
   | 'range.invalid'
   | 'range.empty'
   | 'db.unreachable'

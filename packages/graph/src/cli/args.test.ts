@@ -47,6 +47,7 @@ describe('parseCliArgs', () => {
       end: '2024-06-01T18:00',
     });
     expect(parseCliArgs(['power', '-h']).help).toBe(true);
+    expect(parseCliArgs(['power', '--', '-d', '2024-06-01']).range).toEqual({ date: '2024-06-01' });
   });
 
   it('rejects what it cannot use with args.invalid', () => {

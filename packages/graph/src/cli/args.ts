@@ -43,7 +43,8 @@ Draws the ${what} chart of a day (or a range) as PNG and prints the path written
       --font FILE         font file with Japanese glyphs; default IPA Gothic
   -h, --help              this text
 
-Database: [database] url in the settings file, else DATABASE_URL, else the embedded default.`;
+Database: DATABASE_URL, else [database] url in the settings file, else the embedded PostgreSQL
+in [database] data_dir (shared with the poller).`;
 }
 
 /**
@@ -51,8 +52,10 @@ Database: [database] url in the settings file, else DATABASE_URL, else the embed
  */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   let parsed: ReturnType<typeof parse>;
+  // `pnpm --filter graph power -- -d …` passes the `--` on; it separates nothing here.
+  const args = argv.filter((a, i) => !(a === '--' && argv.indexOf('--') === i));
   try {
-    parsed = parse(argv);
+    parsed = parse(args);
   } catch (e) {
     throw new GraphError('args.invalid', (e as Error).message.split('\n')[0]!);
   }

@@ -3,9 +3,10 @@
  * samples is 3 million rows. The tables are seeded with enough rows (and ANALYZEd) for the
  * planner to prefer an index on its own for a one-day range; the planner is not forced.
  */
-import { sql } from 'kysely';
+
+import { createTestDatabase, type TestDatabase } from '@b-route/poller';
+import { type Expression, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPg, startLocalPg } from '../test-support/local-pg.js';
 import { DAY_MS, jstMidnight } from '../time.js';
 import { bucketedSamplesQuery, rawSamplesQuery } from './power.js';
 import { tempQuery } from './temp.js';
@@ -16,10 +17,10 @@ const first = jstMidnight('2024-05-01');
 const ROWS = 200_000;
 const day = { start: new Date(first.getTime() + 10 * DAY_MS), end: new Date(first.getTime() + 11 * DAY_MS) };
 
-let pg: LocalPg;
+let pg: TestDatabase;
 
 beforeAll(async () => {
-  pg = await startLocalPg();
+  pg = await createTestDatabase();
   const f = first.toISOString();
   await sql`
     INSERT INTO power_sample (meter, time, power_w, current_r_a, current_t_a)
@@ -39,12 +40,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pg?.stop();
+  await pg?.close();
 });
 
-async function plan(query: { explain: () => Promise<Record<string, unknown>[]> }): Promise<string> {
-  const rows = await query.explain();
-  return rows.map((r) => String(r['QUERY PLAN'])).join('\n');
+async function plan(query: Expression<unknown>): Promise<string> {
+  const { rows } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ${query}`.execute(pg.db);
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
 const INDEX_SCAN = /(Index Scan|Index Only Scan|Bitmap Index Scan)( Backward)? (using|on) (\w+)/;
@@ -68,18 +69,32 @@ describe('range query plans on a seeded table (no planner settings changed)', ()
 
   it('averages two days of power per bucket through an index', async () => {
     const twoDays = { start: day.start, end: new Date(day.start.getTime() + 2 * DAY_MS) };
-    const text = await plan(bucketedSamplesQuery(pg.db, twoDays, METER, 120_000));
-    expect(text).not.toMatch(/Seq Scan/);
+    const text = await plan(bucketedSamplesQuery(twoDays, METER, 120_000));
+    expect(text).not.toMatch(/Seq Scan on power_sample/);
+    expect(['power_sample_pkey', 'power_sample_time_idx']).toContain(indexUsed(text));
+  });
+
+  it('aggregates the whole table per bucket from the index without sorting it', async () => {
+    const all = { start: first, end: new Date(first.getTime() + 24 * DAY_MS) };
+    const text = await plan(bucketedSamplesQuery(all, METER, 30 * 60_000));
+    expect(text).not.toMatch(/Seq Scan on power_sample/);
+    expect(text).not.toMatch(/Sort Key: .*date_bin/);
     expect(['power_sample_pkey', 'power_sample_time_idx']).toContain(indexUsed(text));
   });
 
   it('reads one day of every CPU and BME280 sensor through the (time) index', async () => {
-    const cpu = await plan(tempQuery(pg.db, 'cpu_temperature', { celsius: 'cpu' }, day, null));
+    const cpu = await plan(tempQuery(pg.db, 'cpu_temperature', ['celsius'], day, null));
     expect(cpu).not.toMatch(/Seq Scan/);
     expect(indexUsed(cpu)).toBe('cpu_temperature_time_idx');
-    const bme = await plan(tempQuery(pg.db, 'bme280_sample', { temperature_c: 'temperature' }, day, null));
+    const bme = await plan(tempQuery(pg.db, 'bme280_sample', ['temperature_c'], day, null));
     expect(bme).not.toMatch(/Seq Scan/);
     expect(indexUsed(bme)).toBe('bme280_sample_time_idx');
+    const week = { start: day.start, end: new Date(day.start.getTime() + 7 * DAY_MS) };
+    const bucketed = await plan(
+      tempQuery(pg.db, 'bme280_sample', ['temperature_c', 'humidity_pct'], week, 600_000),
+    );
+    expect(bucketed).not.toMatch(/Seq Scan on bme280_sample/);
+    expect(indexUsed(bucketed)).toBe('bme280_sample_time_idx');
   });
 
   it('the planner settings are the defaults', async () => {

@@ -1,6 +1,6 @@
+import { createTestDatabase, type TestDatabase } from '@b-route/poller';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPg, startLocalPg } from '../test-support/local-pg.js';
 import { DAY_MS, HOUR_MS, jstMidnight, MINUTE_MS } from '../time.js';
 import { isEmptyPowerData, latestMeter, queryPowerData } from './power.js';
 
@@ -9,10 +9,10 @@ const OTHER = '00000000DEADBEEF';
 const day = jstMidnight('2024-06-01');
 const dayRange = { start: day, end: new Date(day.getTime() + DAY_MS) };
 
-let pg: LocalPg;
+let pg: TestDatabase;
 
 beforeAll(async () => {
-  pg = await startLocalPg();
+  pg = await createTestDatabase();
   const d = day.toISOString();
   // 10-second samples for the whole day plus one at the closing midnight (outside the range);
   // power rises with the minute of the day and goes negative (selling) from 12:00 to 13:00.
@@ -51,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pg?.stop();
+  await pg?.close();
 });
 
 describe('queryPowerData', () => {

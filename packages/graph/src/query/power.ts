@@ -2,12 +2,13 @@
  * What the power chart shows, read from power_sample (E7 power, E8 currents), energy_reading
  * (E0/E3 cumulative kWh) and energy_interval (cumulative kWh at each 30-minute boundary).
  * Every range query is `time >= start AND time < end` (plus `meter = ?`), which the (meter, time)
- * primary keys and the (time) indexes serve; ranges over a day are averaged per bucket in SQL.
+ * primary keys and the (time) indexes serve; ranges over a day are aggregated per bucket in SQL
+ * (see `perBucket`).
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db-types.js';
 import type { TimeRange } from '../time.js';
-import { BUCKET_ORIGIN_MS, chooseBarPeriod, chooseBucket, dateBin } from './bucket.js';
+import { BUCKET_ORIGIN_MS, chooseBarPeriod, chooseBucket, executeWithoutJit, perBucket } from './bucket.js';
 import { type EnergyBar, halfHourBars, SLOT_MS, sumBars } from './energy-bars.js';
 import { pointsOf, type SeriesPoint } from './series.js';
 
@@ -213,28 +214,35 @@ async function rawSamples(
   }));
 }
 
+interface BucketedSampleRow {
+  bucket: Date;
+  power_w: number | null;
+  power_min: number | null;
+  power_max: number | null;
+  current_r_a: number | null;
+  current_t_a: number | null;
+}
+
 /** The bucketed power query (avg/min/max per bucket), exported so its plan can be checked. */
 export function bucketedSamplesQuery(
-  db: Kysely<Database>,
   range: TimeRange,
   meter: string | null,
   bucketMs: number,
-) {
-  return db
-    .selectFrom('power_sample')
-    .select([
-      dateBin(bucketMs, 'time').as('bucket'),
-      sql<number | null>`avg(power_w)::float8`.as('power_w'),
-      sql<number | null>`min(power_w)::float8`.as('power_min'),
-      sql<number | null>`max(power_w)::float8`.as('power_max'),
-      sql<number | null>`avg(current_r_a)::float8`.as('current_r_a'),
-      sql<number | null>`avg(current_t_a)::float8`.as('current_t_a'),
-    ])
-    .where('time', '>=', range.start)
-    .where('time', '<', range.end)
-    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
-    .groupBy(sql`1`)
-    .orderBy(sql`1`);
+): RawBuilder<BucketedSampleRow> {
+  return perBucket<Omit<BucketedSampleRow, 'bucket'>>(
+    range,
+    bucketMs,
+    (from, to) => sql`
+      SELECT avg(power_w)::float8 AS power_w, min(power_w)::float8 AS power_min, max(power_w)::float8 AS power_max,
+             avg(current_r_a)::float8 AS current_r_a, avg(current_t_a)::float8 AS current_t_a
+      FROM power_sample
+      WHERE time >= ${from} AND time < ${to}${meterFilter(meter)}
+      HAVING count(*) > 0`,
+  );
+}
+
+function meterFilter(meter: string | null): RawBuilder<unknown> {
+  return meter === null ? sql`` : sql` AND meter = ${meter}`;
 }
 
 async function bucketedSamples(
@@ -243,7 +251,7 @@ async function bucketedSamples(
   meter: string | null,
   bucketMs: number,
 ): Promise<SampleRow[]> {
-  const rows = await bucketedSamplesQuery(db, range, meter, bucketMs).execute();
+  const rows = await executeWithoutJit(db, bucketedSamplesQuery(range, meter, bucketMs));
   // A bucket's values are drawn at its middle.
   return rows.map((r) => ({
     t: new Date(r.bucket).getTime() + bucketMs / 2,
@@ -288,19 +296,18 @@ async function bucketedReadings(
   bucketMs: number,
 ): Promise<ReadingRow[]> {
   // Cumulative values only grow, so a bucket's maximum is its last reading.
-  const rows = await db
-    .selectFrom('energy_reading')
-    .select([
-      dateBin(bucketMs, 'time').as('bucket'),
-      sql<number | null>`max(normal_kwh)::float8`.as('normal'),
-      sql<number | null>`max(reverse_kwh)::float8`.as('reverse'),
-    ])
-    .where('time', '>=', range.start)
-    .where('time', '<', range.end)
-    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
-    .groupBy(sql`1`)
-    .orderBy(sql`1`)
-    .execute();
+  const rows = await executeWithoutJit(
+    db,
+    perBucket<{ normal: number | null; reverse: number | null }>(
+      range,
+      bucketMs,
+      (from, to) => sql`
+      SELECT max(normal_kwh)::float8 AS normal, max(reverse_kwh)::float8 AS reverse
+      FROM energy_reading
+      WHERE time >= ${from} AND time < ${to}${meterFilter(meter)}
+      HAVING count(*) > 0`,
+    ),
+  );
   return rows.map((r) => ({
     t: new Date(r.bucket).getTime() + bucketMs / 2,
     normal: r.normal,

@@ -1,16 +1,16 @@
+import { createTestDatabase, type TestDatabase } from '@b-route/poller';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPg, startLocalPg } from '../test-support/local-pg.js';
 import { DAY_MS, HOUR_MS, jstMidnight } from '../time.js';
 import { queryTempData } from './temp.js';
 
 const day = jstMidnight('2024-06-01');
 const dayRange = { start: day, end: new Date(day.getTime() + DAY_MS) };
 
-let pg: LocalPg;
+let pg: TestDatabase;
 
 beforeAll(async () => {
-  pg = await startLocalPg();
+  pg = await createTestDatabase();
   const d = day.toISOString();
   await sql`
     INSERT INTO cpu_temperature (sensor, time, celsius)
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pg?.stop();
+  await pg?.close();
 });
 
 describe('queryTempData', () => {

@@ -2,12 +2,12 @@
  * What the temperature chart shows: CPU temperature (one series per host), BME280 temperature,
  * humidity and pressure, and the CO2 sensor's ppm and its own temperature reading. All sensors
  * of a kind are read with one `time >= start AND time < end` query on the (time) index; ranges
- * over a day are averaged per bucket in SQL.
+ * over a day are averaged per sensor and bucket in SQL (see `perBucket`).
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db-types.js';
 import type { TimeRange } from '../time.js';
-import { chooseBucket, dateBin } from './bucket.js';
+import { chooseBucket, executeWithoutJit, perBucket } from './bucket.js';
 import type { SeriesPoint } from './series.js';
 
 export type TempKind = 'cpu' | 'temperature' | 'humidity' | 'pressure' | 'co2' | 'co2-temperature';
@@ -32,6 +32,15 @@ export interface TempQueryOptions {
   readonly bucketMs?: number | null;
 }
 
+/** Which column of which table feeds which series. */
+const CPU: Record<string, TempKind> = { celsius: 'cpu' };
+const BME280: Record<string, TempKind> = {
+  temperature_c: 'temperature',
+  humidity_pct: 'humidity',
+  pressure_hpa: 'pressure',
+};
+const CO2: Record<string, TempKind> = { ppm: 'co2', temperature_c: 'co2-temperature' };
+
 const KIND_ORDER: readonly TempKind[] = [
   'cpu',
   'temperature',
@@ -49,16 +58,12 @@ export async function queryTempData(
   const start = range.start.getTime();
   const end = range.end.getTime();
   const bucketMs = options.bucketMs === undefined ? chooseBucket(end - start) : options.bucketMs;
+  const run = async (q: RawBuilder<Record<string, unknown>>) =>
+    bucketMs === null ? (await q.execute(db)).rows : executeWithoutJit(db, q);
   const [cpu, bme, co2] = await Promise.all([
-    tempQuery(db, 'cpu_temperature', { celsius: 'cpu' }, range, bucketMs).execute(),
-    tempQuery(
-      db,
-      'bme280_sample',
-      { temperature_c: 'temperature', humidity_pct: 'humidity', pressure_hpa: 'pressure' },
-      range,
-      bucketMs,
-    ).execute(),
-    tempQuery(db, 'co2_sample', { ppm: 'co2', temperature_c: 'co2-temperature' }, range, bucketMs).execute(),
+    run(tempQuery(db, 'cpu_temperature', Object.keys(CPU), range, bucketMs)),
+    run(tempQuery(db, 'bme280_sample', Object.keys(BME280), range, bucketMs)),
+    run(tempQuery(db, 'co2_sample', Object.keys(CO2), range, bucketMs)),
   ]);
   const series = new Map<string, TempSeries>();
   const add = (kind: TempKind, sensor: string, x: number, y: unknown): void => {
@@ -77,9 +82,9 @@ export async function queryTempData(
       for (const [column, kind] of Object.entries(columns)) add(kind, row.sensor as string, t, row[column]);
     }
   };
-  collect(cpu, { celsius: 'cpu' });
-  collect(bme, { temperature_c: 'temperature', humidity_pct: 'humidity', pressure_hpa: 'pressure' });
-  collect(co2, { ppm: 'co2', temperature_c: 'co2-temperature' });
+  collect(cpu, CPU);
+  collect(bme, BME280);
+  collect(co2, CO2);
   const ordered = [...series.values()].sort(
     (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.sensor.localeCompare(b.sensor),
   );
@@ -95,26 +100,30 @@ type TempTable = 'cpu_temperature' | 'bme280_sample' | 'co2_sample';
 export function tempQuery(
   db: Kysely<Database>,
   table: TempTable,
-  columns: Record<string, TempKind>,
+  columns: readonly string[],
   range: TimeRange,
   bucketMs: number | null,
-) {
-  const names = Object.keys(columns);
-  const base = db
-    .selectFrom(table)
-    .where('time', '>=', range.start)
-    .where('time', '<', range.end)
-    .select('sensor');
+): RawBuilder<Record<string, unknown>> {
   if (bucketMs === null) {
-    return base
-      .select([sql<Date>`time`.as('t'), ...names.map((c) => sql<number | null>`${sql.ref(c)}::float8`.as(c))])
-      .orderBy('time');
+    return sql`${db
+      .selectFrom(table)
+      .select([
+        'sensor',
+        sql<Date>`time`.as('t'),
+        ...columns.map((c) => sql<number | null>`${sql.ref(c)}::float8`.as(c)),
+      ])
+      .where('time', '>=', range.start)
+      .where('time', '<', range.end)
+      .orderBy('time')}`;
   }
-  return base
-    .select([
-      dateBin(bucketMs, 'time').as('t'),
-      ...names.map((c) => sql<number | null>`avg(${sql.ref(c)})::float8`.as(c)),
-    ])
-    .groupBy([sql`1`, sql`2`])
-    .orderBy(sql`2`);
+  const averages = sql.join(columns.map((c) => sql`avg(${sql.ref(c)})::float8 AS ${sql.ref(c)}`));
+  return sql`SELECT bucket AS t, sensor, ${sql.join(columns.map((c) => sql.ref(c)))} FROM (${perBucket(
+    range,
+    bucketMs,
+    (from, to) => sql`
+      SELECT sensor, ${averages}
+      FROM ${sql.table(table)}
+      WHERE time >= ${from} AND time < ${to}
+      GROUP BY sensor`,
+  )}) AS per_bucket`;
 }

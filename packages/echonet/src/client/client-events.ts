@@ -26,7 +26,7 @@ export interface MeterClientEvents {
 }
 
 type Events<E> = { [K in keyof E]: unknown[] };
-export type EventListener<E extends Events<E>, K extends keyof E> = (...args: E[K]) => void;
+export type ClientListener<E extends Events<E>, K extends keyof E> = (...args: E[K]) => void;
 
 /**
  * Typed listeners. A listener that throws is reported to `onError` and does not stop the
@@ -40,19 +40,19 @@ export class TypedEvents<E extends Events<E>> {
     this.#onError = onError;
   }
 
-  on<K extends keyof E>(event: K, listener: EventListener<E, K>): void {
+  on<K extends keyof E>(event: K, listener: ClientListener<E, K>): void {
     const set = this.#listeners.get(event) ?? new Set();
     this.#listeners.set(event, set.add(listener));
   }
 
-  off<K extends keyof E>(event: K, listener: EventListener<E, K>): void {
+  off<K extends keyof E>(event: K, listener: ClientListener<E, K>): void {
     this.#listeners.get(event)?.delete(listener);
   }
 
   emit<K extends keyof E>(event: K, ...args: E[K]): void {
     for (const l of [...(this.#listeners.get(event) ?? [])]) {
       try {
-        (l as EventListener<E, K>)(...args);
+        (l as ClientListener<E, K>)(...args);
       } catch (err) {
         this.#onError(err, event);
       }

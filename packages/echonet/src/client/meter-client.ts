@@ -5,7 +5,7 @@ import { ESV, type Frame, type Property } from '../frame/types.js';
 import type { SkEvent } from '../sk/events.js';
 import { createTransport } from '../transport/open-transport.js';
 import type { Transport } from '../transport/transport.js';
-import { type EventListener, type MeterClientEvents, TypedEvents } from './client-events.js';
+import { type ClientListener, type MeterClientEvents, TypedEvents } from './client-events.js';
 import { HistoryReader } from './history-reader.js';
 import { type Logger, maskSecrets } from './logger.js';
 import { type MeterClientOptions, type ResolvedOptions, resolveOptions } from './meter-client-options.js';
@@ -24,7 +24,7 @@ import {
   type SessionInput,
   type SessionSnapshot,
   type SessionState,
-  transition,
+  sessionTransition,
 } from './session-machine.js';
 import {
   type DongleInfo,
@@ -108,11 +108,11 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
     return this.#pan;
   }
 
-  on<E extends keyof MeterClientEvents>(event: E, listener: EventListener<MeterClientEvents, E>): this {
+  on<E extends keyof MeterClientEvents>(event: E, listener: ClientListener<MeterClientEvents, E>): this {
     this.#events.on(event, listener);
     return this;
   }
-  off<E extends keyof MeterClientEvents>(event: E, listener: EventListener<MeterClientEvents, E>): this {
+  off<E extends keyof MeterClientEvents>(event: E, listener: ClientListener<MeterClientEvents, E>): this {
     this.#events.off(event, listener);
     return this;
   }
@@ -314,7 +314,7 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
 
   #dispatch(input: SessionInput): void {
     const prev = this.#session;
-    const next = transition(prev, input);
+    const next = sessionTransition(prev, input);
     if (next === prev) return;
     this.#session = next;
     this.#queue.setOpen(canSend(next));

@@ -5,14 +5,14 @@ import {
   type SessionInput,
   type SessionSnapshot,
   type SessionState,
-  transition,
+  sessionTransition,
 } from './session-machine.js';
 
 const run = (inputs: SessionInput[], from: SessionSnapshot = INITIAL_SESSION): SessionState[] => {
   const states: SessionState[] = [];
   let s = from;
   for (const i of inputs) {
-    s = transition(s, i);
+    s = sessionTransition(s, i);
     states.push(s.state);
   }
   return states;
@@ -67,26 +67,26 @@ describe('session transition', () => {
       { type: 'silence' },
       { type: 'transport-lost' },
     ]) {
-      expect(transition(ready, input as SessionInput).state).toBe('recovering');
+      expect(sessionTransition(ready, input as SessionInput).state).toBe('recovering');
     }
   });
 
   it('EVENT 32/33 toggle the send-time restriction without leaving the state', () => {
-    const restricted = transition(ready, ev(0x32));
+    const restricted = sessionTransition(ready, ev(0x32));
     expect(restricted).toMatchObject({ state: 'ready', restricted: true });
     expect(canSend(restricted)).toBe(false);
-    expect(canSend(transition(restricted, ev(0x33)))).toBe(true);
+    expect(canSend(sessionTransition(restricted, ev(0x33)))).toBe(true);
     // A dongle reset may swallow EVENT 33: recovery clears the flag.
-    expect(transition(restricted, { type: 'silence' }).restricted).toBe(false);
+    expect(sessionTransition(restricted, { type: 'silence' }).restricted).toBe(false);
   });
 
   it('ignores inputs that do not apply, returning the same snapshot', () => {
-    expect(transition(ready, ev(0x21))).toBe(ready);
-    expect(transition(ready, { type: 'joined' })).toBe(ready);
-    expect(transition(INITIAL_SESSION, ev(0x29))).toBe(INITIAL_SESSION);
+    expect(sessionTransition(ready, ev(0x21))).toBe(ready);
+    expect(sessionTransition(ready, { type: 'joined' })).toBe(ready);
+    expect(sessionTransition(INITIAL_SESSION, ev(0x29))).toBe(INITIAL_SESSION);
     const joining: SessionSnapshot = { state: 'joining', restricted: false, established: false };
-    expect(transition(joining, ev(0x24))).toBe(joining);
-    expect(transition(INITIAL_SESSION, { type: 'silence' })).toBe(INITIAL_SESSION);
+    expect(sessionTransition(joining, ev(0x24))).toBe(joining);
+    expect(sessionTransition(INITIAL_SESSION, { type: 'silence' })).toBe(INITIAL_SESSION);
   });
 
   it('close always ends in closed', () => {
@@ -98,7 +98,7 @@ describe('session transition', () => {
       'reauthenticating',
       'recovering',
     ] as const) {
-      expect(transition({ state, restricted: true, established: true }, { type: 'close' })).toEqual(
+      expect(sessionTransition({ state, restricted: true, established: true }, { type: 'close' })).toEqual(
         INITIAL_SESSION,
       );
     }

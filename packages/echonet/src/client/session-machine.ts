@@ -67,7 +67,7 @@ const SESSION_LOST: ReadonlySet<number> = new Set([
  * The one transition function. Pure: returns `s` itself when the input changes nothing, so
  * callers can compare by identity.
  */
-export function transition(s: SessionSnapshot, input: SessionInput): SessionSnapshot {
+export function sessionTransition(s: SessionSnapshot, input: SessionInput): SessionSnapshot {
   const to = (state: SessionState, extra: Partial<SessionSnapshot> = {}): SessionSnapshot =>
     state === s.state && Object.entries(extra).every(([k, v]) => s[k as keyof SessionSnapshot] === v)
       ? s

@@ -62,3 +62,12 @@ export function averageDataset(
     order: 1,
   };
 }
+
+/**
+ * Lines of bucketed (over a day) ranges are drawn 1 px wide: with a bucket every pixel or two, a
+ * daily cycle turns a 2-px line into a solid block that hides the series behind it.
+ */
+export function thinLinesWhenBucketed(datasets: ChartDataset[], bucketMs: number | null): ChartDataset[] {
+  if (bucketMs === null) return datasets;
+  return datasets.map((d) => (d.type === 'line' && d.borderWidth === 2 ? { ...d, borderWidth: 1 } : d));
+}

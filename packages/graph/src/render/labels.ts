@@ -3,6 +3,8 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.js';
 
 export type Lang = 'ja' | 'en';
 
+export type TempTitlePart = 'temperature' | 'humidity' | 'pressure' | 'co2';
+
 export interface Labels {
   readonly time: string;
   readonly date: string;
@@ -30,7 +32,8 @@ export interface Labels {
   readonly humidity: string;
   readonly pressure: string;
   readonly co2: string;
-  readonly tempTitle: (range: string) => string;
+  /** `parts`: which of temperature, humidity, pressure, CO2 the chart shows. */
+  readonly tempTitle: (range: string, parts: TempTitlePart[]) => string;
 }
 
 const kwh = (v: number): string => `${v.toFixed(2)} kWh`;
@@ -72,7 +75,8 @@ const ja: Labels = {
   humidity: '湿度',
   pressure: '気圧',
   co2: 'CO2濃度',
-  tempTitle: (range) => `温度・湿度・気圧・CO2 ${range}`,
+  tempTitle: (range, parts) =>
+    `${parts.map((p) => ({ temperature: '温度', humidity: '湿度', pressure: '気圧', co2: 'CO2' })[p]).join('・')} ${range}`,
 };
 
 const en: Labels = {
@@ -105,7 +109,13 @@ const en: Labels = {
   humidity: 'Humidity',
   pressure: 'Pressure',
   co2: 'CO2',
-  tempTitle: (range) => `Temperature, humidity, pressure, CO2 ${range}`,
+  tempTitle: (range, parts) => {
+    const words = parts.map(
+      (p) => ({ temperature: 'temperature', humidity: 'humidity', pressure: 'pressure', co2: 'CO2' })[p],
+    );
+    const text = words.join(', ');
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)} ${range}`;
+  },
 };
 
 export function labelsFor(lang: Lang): Labels {

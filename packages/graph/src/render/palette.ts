@@ -1,7 +1,7 @@
 /**
  * Series colours. Each is distinct from every other and from the greys of text and grid, so a
- * test can find a series in a PNG by its exact colour (lines are 2 px wide, which leaves fully
- * covered pixels of the pure colour along them; legend boxes and bars are solid).
+ * test can find a series in a PNG by its exact colour (lines of raw samples are 2 px wide, which
+ * leaves fully covered pixels of the pure colour along them; legend boxes and bars are solid).
  */
 
 export type Rgb = readonly [number, number, number];

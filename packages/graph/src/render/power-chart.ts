@@ -16,6 +16,7 @@ import {
   DEFAULT_WIDTH,
   DEFAULT_WINDOW,
   lineDataset,
+  thinLinesWhenBucketed,
 } from './chart-style.js';
 import { labelsFor } from './labels.js';
 import { movingAverage, outageGap } from './moving-average.js';
@@ -162,7 +163,7 @@ export function powerChartConfig(data: PowerData, options: ChartOptions = {}): C
   }
   return {
     type: 'line',
-    data: { datasets: datasets as never },
+    data: { datasets: thinLinesWhenBucketed(datasets, data.bucketMs) as never },
     options: {
       parsing: false,
       normalized: true,

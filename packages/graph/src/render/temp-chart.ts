@@ -14,6 +14,7 @@ import {
   DEFAULT_WIDTH,
   DEFAULT_WINDOW,
   lineDataset,
+  thinLinesWhenBucketed,
 } from './chart-style.js';
 import { type Labels, labelsFor } from './labels.js';
 import { movingAverage, outageGap } from './moving-average.js';
@@ -103,7 +104,7 @@ export function tempChartConfig(data: TempData, options: ChartOptions = {}): Cha
 
   return {
     type: 'line',
-    data: { datasets: datasets as never },
+    data: { datasets: thinLinesWhenBucketed(datasets, data.bucketMs) as never },
     options: {
       parsing: false,
       normalized: true,
@@ -113,7 +114,12 @@ export function tempChartConfig(data: TempData, options: ChartOptions = {}): Cha
       plugins: {
         title: {
           display: true,
-          text: L.tempTitle(describeRange(data.start, data.end).label),
+          text: L.tempTitle(
+            describeRange(data.start, data.end).label,
+            (['temp', 'humidity', 'pressure', 'co2'] as const)
+              .filter((a) => axes.has(a))
+              .map((a) => (a === 'temp' ? 'temperature' : a)),
+          ),
           font: { size: 18, weight: 'bold' },
           padding: { top: 8, bottom: 4 },
         },

@@ -22,6 +22,8 @@ export function timeAxis(
     position: 'bottom',
     min: startMs,
     max: endMs,
+    // Bar datasets turn on a half-category offset at both ends; the axis must span the range exactly.
+    offset: false,
     title: { display: true, text: title, font: { size: 13 } },
     grid: { color: GRID_COLOR },
     ticks: {

@@ -6,6 +6,10 @@ describe('niceBounds', () => {
     expect(niceBounds(-430, 1290)).toEqual({ min: -500, max: 1500 });
     expect(niceBounds(120, 980)).toEqual({ min: 0, max: 1000 });
     expect(niceBounds(0, 0)).toEqual({ min: 0, max: 1 });
+    // A constant 100 W would sit on the top edge; -500 W on the bottom one.
+    expect(niceBounds(100, 100)).toEqual({ min: 0, max: 120 });
+    expect(niceBounds(-500, 1000)).toEqual({ min: -600, max: 1200 });
+    expect(niceBounds(-400, 1000)).toEqual({ min: -600, max: 1200 });
   });
 });
 

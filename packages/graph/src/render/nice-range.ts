@@ -8,7 +8,10 @@ export interface AxisBounds {
   readonly max: number;
 }
 
-/** Bounds covering [lo, hi] and zero, rounded outwards to a 1/2/5 × 10^k step (about `ticks` of them). */
+/**
+ * Bounds covering [lo, hi] and zero, rounded outwards to a 1/2/2.5/5 × 10^k step (about `ticks`
+ * of them), with the extreme values strictly inside unless they are zero.
+ */
 export function niceBounds(lo: number, hi: number, ticks = 8): AxisBounds {
   const min0 = Math.min(0, lo);
   const max0 = Math.max(0, hi);
@@ -17,7 +20,12 @@ export function niceBounds(lo: number, hi: number, ticks = 8): AxisBounds {
   const raw = span / ticks;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  return { min: Math.floor(min0 / step) * step, max: Math.ceil(max0 / step) * step };
+  // A value exactly on the edge would draw half its line outside the plot: one more step there.
+  let min = Math.floor(min0 / step) * step;
+  let max = Math.ceil(max0 / step) * step;
+  if (min0 < 0 && min === min0) min -= step;
+  if (max0 > 0 && max === max0) max += step;
+  return { min, max };
 }
 
 /**

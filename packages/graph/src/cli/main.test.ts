@@ -83,6 +83,20 @@ describe('power and temp commands', () => {
     expect(readdirSync(out)).toEqual(['temp_2024-06-01.png']);
   });
 
+  it('draws several days (bucketed) and an ISO range under their own names', async () => {
+    const out = mkdtempSync(join(work, 'range-'));
+    const days = await run(['power', '-d', '2024-06-01', '--days', '3', '-o', `${out}/`, '-w', '1h']);
+    expect(days.code).toBe(0);
+    expect(days.stdout.trim()).toBe(join(out, 'power_2024-05-30_2024-06-01.png'));
+    const span = await run(['power', '-s', '2024-06-01T09:00', '-e', '2024-06-01T18:00', '-o', out]);
+    expect(span.code).toBe(0);
+    expect(span.stdout.trim()).toBe(join(out, 'power_20240601T0900_20240601T1800.png'));
+    expect(readdirSync(out).sort()).toEqual([
+      'power_2024-05-30_2024-06-01.png',
+      'power_20240601T0900_20240601T1800.png',
+    ]);
+  });
+
   it('prints help with -h and exits 0', async () => {
     const r = await run(['power', '-h']);
     expect(r.code).toBe(0);
@@ -120,6 +134,14 @@ describe('power and temp commands', () => {
       `power: cannot write ${join(work, 'no', 'such', 'dir', 'x.png')}: directory ${join(work, 'no', 'such', 'dir')} does not exist\n`,
     );
     expect(existsSync(join(work, 'no'))).toBe(false);
+  });
+
+  it('a font file that does not exist: one line, exit 1, no file', async () => {
+    const out = mkdtempSync(join(work, 'font-'));
+    const r = await run(['power', '-d', '2024-06-01', '-o', out, '--font', '/no/such/font.ttf']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('power: font file not found: /no/such/font.ttf\n');
+    expect(leftovers(out)).toEqual([]);
   });
 
   it('bad options: one line pointing at --help, exit 1', async () => {

@@ -1,6 +1,6 @@
 /**
- * The `power` and `temp` commands: options → range → output file (checked first) → database →
- * chart → PNG renamed into place → its path on stdout. Every failure is one line on stderr and
+ * The `power` and `temp` commands: options → range → output file (checked first) → font →
+ * database → chart → PNG renamed into place → its path on stdout. Every failure is one line on stderr and
  * exit status 1; nothing is left at the output path.
  */
 import type { Kysely } from 'kysely';
@@ -9,6 +9,7 @@ import type { Database } from '../db-types.js';
 import { GraphError, isGraphError } from '../errors.js';
 import { openOutput, type PendingOutput, resolveOutputPath } from '../output.js';
 import type { ChartOptions } from '../render/chart-style.js';
+import { registerChartFont } from '../render/fonts.js';
 import { resolveRange } from '../time.js';
 import { type CliOptions, parseCliArgs, usage } from './args.js';
 
@@ -46,6 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIo, connect: Connec
     const range = resolveRange(options.range, io.now());
     const path = await resolveOutputPath(options.output, `${options.kind}_${range.fileStem}.png`, io.cwd);
     output = await openOutput(path);
+    // A missing CJK font is found out before the database is asked anything.
+    registerChartFont(options.font === undefined ? {} : { path: options.font });
     try {
       conn = await connect({
         ...(options.config === undefined ? {} : { configPath: options.config }),

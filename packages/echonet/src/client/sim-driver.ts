@@ -7,6 +7,7 @@ import {
   Simulator,
   type SimulatorOptions,
 } from '@b-route/simulator';
+import type { Transport } from '../transport/transport.js';
 
 /**
  * Runs the client against the simulator in simulated time, as fast as the machine goes: the
@@ -67,6 +68,8 @@ export class SteppingClock extends SimClock {
 
 /** Macrotasks without I/O after which the client and the in-process port are taken as idle. */
 const QUIET_ROUNDS = 12;
+/** Longest real wait for bytes in flight through a socket or a PTY (lost ones never arrive). */
+const MAX_FLIGHT_MS = 500;
 
 /** A simulator on a stepping clock with its dongle attached in-process. */
 export class SimDriver {
@@ -74,16 +77,21 @@ export class SimDriver {
   readonly sim: Simulator;
   readonly attachment: InProcessAttachment;
   #activity = 0;
+  #fromSim = 0;
+  #toSim = 0;
+  #busy: (() => boolean)[] = [];
 
   constructor(options: Omit<SimulatorOptions, 'clock' | 'speed'>) {
     this.clock = new SteppingClock(options.start === undefined ? {} : { start: options.start });
     this.sim = new Simulator({ ...options, clock: this.clock });
-    this.sim.onOutput(() => {
+    this.sim.onOutput((bytes) => {
       this.#activity++;
+      this.#fromSim += bytes.length;
     });
     const write = this.sim.write.bind(this.sim);
     this.sim.write = (bytes: Uint8Array) => {
       this.#activity++;
+      this.#toSim += bytes.length;
       write(bytes);
     };
     this.attachment = attachInProcess(this.sim);
@@ -92,13 +100,63 @@ export class SimDriver {
   /** The `device` option of a MeterClient: a fresh host-side stream per open (fails while unplugged). */
   readonly device = () => this.attachment.open();
 
+  /**
+   * Follows a transport that reaches the simulator through the operating system (TCP bridge,
+   * PTY): while it connects, or bytes are on their way in either direction, simulated time
+   * stands still.
+   */
+  watch<T extends Transport>(transport: T): T {
+    let received = 0;
+    let sent = 0;
+    let opening = 0;
+    let inBase = 0;
+    let outBase = 0;
+    const rebase = () => {
+      inBase = this.#fromSim - received;
+      outBase = sent - this.#toSim;
+    };
+    transport.on('data', (chunk) => {
+      received += chunk.length;
+      this.#activity++;
+    });
+    transport.on('close', rebase);
+    const open = transport.open.bind(transport);
+    transport.open = async () => {
+      opening++;
+      try {
+        await open();
+        rebase();
+      } finally {
+        opening--;
+        this.#activity++;
+      }
+    };
+    const write = transport.write.bind(transport);
+    transport.write = (data: Uint8Array) => {
+      sent += data.length;
+      this.#activity++;
+      return write(data);
+    };
+    this.#busy.push(
+      () => opening > 0 || this.#fromSim - received !== inBase || sent - this.#toSim !== outBase,
+    );
+    return transport;
+  }
+
   /** Lets everything that can happen without simulated time passing happen. */
   async settle(): Promise<void> {
     let quiet = 0;
+    let since = Date.now();
     while (quiet < QUIET_ROUNDS) {
       const before = this.#activity;
-      await new Promise((resolve) => setImmediate(resolve));
-      quiet = before === this.#activity ? quiet + 1 : 0;
+      if (this.#busy.some((b) => b()) && Date.now() - since < MAX_FLIGHT_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        quiet = 0;
+      } else {
+        await new Promise((resolve) => setImmediate(resolve));
+        quiet = before === this.#activity ? quiet + 1 : 0;
+      }
+      if (before !== this.#activity) since = Date.now();
     }
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isEchonetError } from '../errors.js';
+import { EchonetError, isEchonetError } from '../errors.js';
 import { DuplexTransport } from '../transport/duplex.js';
+import { TransportBase } from '../transport/transport.js';
 import { type Logger, maskSecrets } from './logger.js';
 import { ManualClock, runUntil, settle } from './manual-clock.js';
 import { METER_LLA, ScriptedDongle, TEST_PASSWORD, TEST_RBID } from './scripted-dongle.js';
@@ -81,6 +82,33 @@ describe('SkLink', () => {
     await settle();
     peer.stream.push(null);
     await expect(pending).rejects.toMatchObject({ code: 'transport.closed' });
+  });
+
+  it('is not blocked by a write that never completes on a port going away', async () => {
+    const clock = new ManualClock();
+    const transport = new (class extends TransportBase {
+      readonly description = 'stuck';
+      isOpen = true;
+      async open() {}
+      async close() {}
+      write() {
+        return new Promise<void>(() => {}); // serialport on an unplugged device
+      }
+      lose() {
+        this.emitClose(new EchonetError('transport.closed', 'gone'));
+      }
+    })();
+    const link = new SkLink({ transport, clock, logger: capture().logger });
+    link.attach();
+    const stuck = link.command({ name: 'SKVER' });
+    await settle();
+    transport.lose();
+    await expect(stuck).rejects.toMatchObject({ code: 'transport.closed' });
+    link.detach();
+    link.attach();
+    // The next command is not queued behind the dead one.
+    const next = link.command({ name: 'SKINFO' });
+    await expect(runUntil(clock, next)).rejects.toMatchObject({ code: 'sk.timeout' });
   });
 
   it('logs wire traffic at debug in both directions without the secrets or their echo', async () => {

@@ -189,16 +189,19 @@ export class SkLink {
       timeoutMs,
       `answer to ${cmd.name}`,
     );
+    // Handled from the start: the port may close while the write below is still pending.
+    done.catch(() => undefined);
     if (levelEnabled(this.#log, 'debug')) {
       this.#log.debug({ dir: 'tx', text: describeCommand(this.#family, cmd) }, 'sk tx');
     }
-    try {
-      await this.#transport.write(bytes);
-    } catch (err) {
-      done.catch(() => undefined);
+    // A write can hang on a port that is going away (serialport on an unplugged device): the
+    // answer waiter, failed by the port's close, ends the wait as well.
+    const written = this.#transport.write(bytes).catch((err: unknown) => {
       this.#failAll(err instanceof Error ? err : new Error(String(err)));
       throw err;
-    }
+    });
+    written.catch(() => undefined);
+    await Promise.race([written, done]);
     const last = await done;
     if (last.type === 'fail') {
       throw new EchonetError('sk.fail', `${cmd.name}: FAIL ${last.code}`, {

@@ -18,6 +18,8 @@ export class SerialTransport extends TransportBase {
   readonly path: string;
   readonly baudRate: number;
   #port: SerialPort | null = null;
+  /** Writes not yet confirmed: a port that closes under them never calls them back. */
+  readonly #pending = new Set<(err: Error) => void>();
 
   constructor(path: string, options: SerialTransportOptions = {}) {
     super();
@@ -61,6 +63,7 @@ export class SerialTransport extends TransportBase {
     this.#port = null;
     return new Promise((resolve) => {
       port.close(() => {
+        this.#failPending();
         port.removeAllListeners();
         // A port closed meanwhile by a disconnect may still report a late error.
         port.on('error', () => {});
@@ -76,11 +79,24 @@ export class SerialTransport extends TransportBase {
     const wrap = (cause: Error) =>
       new EchonetError('transport.closed', `write to ${this.path} failed`, { cause });
     return new Promise((resolve, reject) => {
+      const fail = (err: Error) => {
+        this.#pending.delete(fail);
+        reject(wrap(err));
+      };
+      this.#pending.add(fail);
       port.write(asBuffer(data), (err) => {
-        if (err) return reject(wrap(err));
-        port.drain((drainErr) => (drainErr ? reject(wrap(drainErr)) : resolve()));
+        if (err) return fail(err);
+        port.drain((drainErr) => {
+          if (drainErr) return fail(drainErr);
+          this.#pending.delete(fail);
+          resolve();
+        });
       });
     });
+  }
+
+  #failPending(): void {
+    for (const fail of [...this.#pending]) fail(new Error('port closed'));
   }
 
   #attach(port: SerialPort): void {
@@ -93,6 +109,7 @@ export class SerialTransport extends TransportBase {
     port.on('close', (err?: Error | null) => {
       if (this.#port !== port) return;
       this.#port = null;
+      this.#failPending();
       port.removeAllListeners();
       port.on('error', () => {});
       const cause = err ?? error;

@@ -180,3 +180,89 @@ describe.each(DONGLE_MODELS)('MeterClient on a simulated %s', (model) => {
     await run(client.close());
   });
 });
+
+describe('MeterClient against the simulator: credentials, payload format, picky meters, restriction', () => {
+  it('tells a wrong password (join.credentials) from a wrong ID (scan.failed)', async () => {
+    const d = simulate('bp35c2');
+    const wrongPassword = clientFor(d, { password: 'WRONGPASS123', scanDurations: [6] });
+    await expect(d.run(wrongPassword.client.open())).rejects.toMatchObject({ code: 'join.credentials' });
+    expect(wrongPassword.client.state).toBe('closed');
+    const wrongId = clientFor(d, { rbid: `${RBID.slice(0, 24)}FFFFFFFF`, scanDurations: [6, 7] });
+    await expect(d.run(wrongId.client.open())).rejects.toMatchObject({ code: 'scan.failed' });
+  });
+
+  it('reads binary ERXUDP as is and writes WOPT once only when asked (flash wear)', async () => {
+    const d = simulate('bp35a1');
+    const plain = clientFor(d);
+    await d.run(plain.client.open());
+    expect(plain.client.dongle?.payload).toBe('binary');
+    expect(typeof (await d.run(plain.client.getInstantaneousPower()))).toBe('number');
+    await d.run(plain.client.close());
+    expect(d.sim.dongle.flashWrites).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      const asked = clientFor(d, { ensureAsciiPayload: true });
+      await d.run(asked.client.open());
+      expect(asked.client.dongle?.payload).toBe('hex');
+      expect(typeof (await d.run(asked.client.getInstantaneousPower()))).toBe('number');
+      await d.run(asked.client.close());
+    }
+    expect(d.sim.dongle.flashWrites).toBe(1);
+  });
+
+  it('splits frames for a picky meter that refuses more than two properties at once', async () => {
+    const d = simulate('rs-wsuha-p', { picky: 2 });
+    const { client } = clientFor(d);
+    await d.run(client.open());
+    const values = await d.run(
+      Promise.all([
+        client.getInstantaneousPower(),
+        client.getInstantaneousCurrent(),
+        client.getCumulativeEnergy(),
+        client.getCumulativeEnergy({ reverse: true }),
+      ]),
+    );
+    expect(values.every((v) => v !== undefined)).toBe(true);
+    // Refused (6 properties), halves refused (3 each), then pairs and singles: still all delivered.
+    expect(client.stats.framesSent).toBeGreaterThan(3);
+    await d.run(client.close());
+  });
+
+  it('waits out the send-time restriction (EVENT 32 … 33) instead of losing requests', async () => {
+    const d = simulate('bp35c0', { sendBudgetMs: 600 });
+    const { client } = clientFor(d);
+    const restricted: boolean[] = [];
+    client.on('state', () => restricted.push(client.session.restricted));
+    await d.run(client.open());
+    let polls = 0;
+    let sawRestriction = false;
+    const t0 = d.clock.now();
+    while (d.clock.now() - t0 < 2 * 3_600_000) {
+      await d.run(Promise.all([client.getInstantaneousPower(), client.getCumulativeEnergy()]));
+      polls++;
+      sawRestriction ||= client.session.restricted;
+      await d.idle(30_000);
+      sawRestriction ||= client.session.restricted;
+    }
+    expect(sawRestriction).toBe(true);
+    expect(polls).toBeGreaterThan(10);
+    expect(client.state).toBe('ready');
+    await d.run(client.close());
+  });
+
+  it('never logs the B-route ID, its pairing part or the password, even at debug', async () => {
+    const lines: string[] = [];
+    const write = (obj: object, msg?: string) => lines.push(JSON.stringify({ ...obj, msg }));
+    const logger = { debug: write, info: write, warn: write, error: write };
+    for (const model of DONGLE_MODELS) {
+      const d = simulate(model);
+      const { client } = clientFor(d, { logger });
+      await d.run(client.open());
+      await d.run(client.getHistoricalCumulativeEnergy1({ day: 1 }));
+      await d.run(client.close());
+    }
+    const all = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(200);
+    expect(all).toContain('SKSETRBID ********');
+    for (const secret of [RBID, RBID.slice(-8), PASSWORD]) expect(all.toUpperCase()).not.toContain(secret);
+  });
+});

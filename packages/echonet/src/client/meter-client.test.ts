@@ -257,6 +257,36 @@ describe('MeterClient requests', () => {
     await runUntil(clock, client.close());
   });
 
+  it('holds requests while sending is restricted (EVENT 32 … 33)', async () => {
+    const { client, clock, peer } = setup();
+    await runUntil(clock, client.open());
+    peer().event(0x32);
+    await settle();
+    expect(client.session).toMatchObject({ state: 'ready', restricted: true });
+    const power = client.getInstantaneousPower();
+    clock.advance(600_000);
+    await settle();
+    expect(peer().names()).not.toContain('SKSENDTO');
+    peer().event(0x33);
+    expect(await runUntil(clock, power)).toBe(632);
+    await runUntil(clock, client.close());
+  });
+
+  it('rejects with request.timeout once requestDeadlineMs passes, and with request.aborted on a signal', async () => {
+    const { client, clock, peer } = setup({ requestDeadlineMs: 30_000 });
+    await runUntil(clock, client.open());
+    peer().event(0x29); // re-authentication that never ends within the deadline
+    await settle();
+    const late = client.getInstantaneousPower().catch((e: unknown) => e);
+    const ac = new AbortController();
+    const aborted = client.getInstantaneousCurrent({ signal: ac.signal }).catch((e: unknown) => e);
+    ac.abort(new Error('poll cancelled'));
+    expect(isEchonetError(await aborted, 'request.aborted')).toBe(true);
+    clock.advance(30_000);
+    expect(isEchonetError(await late, 'request.timeout')).toBe(true);
+    await runUntil(clock, client.close());
+  });
+
   it('rejoins after the meter ends the session (EVENT 27) and delivers the waiting reading', async () => {
     const { client, clock, peer, states } = setup();
     await runUntil(clock, client.open());

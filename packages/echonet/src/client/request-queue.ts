@@ -34,7 +34,10 @@ export interface RequestQueueOptions {
 
 /** Per-request options. */
 export interface RequestOptions {
-  /** Gives up waiting: the request rejects with `request.aborted` (the reason as cause). */
+  /**
+   * Gives up waiting: the request rejects with `request.aborted` (the reason as cause), or with
+   * the reason itself when it is an EchonetError (the client's deadline: `request.timeout`).
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -185,7 +188,13 @@ export class RequestQueue {
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         this.#drop(request);
-        reject(new EchonetError('request.aborted', 'request aborted', { cause: signal?.reason }));
+        const reason: unknown = signal?.reason;
+        // A deadline aborts with its own `request.timeout`; any other reason is the cause.
+        reject(
+          reason instanceof EchonetError
+            ? reason
+            : new EchonetError('request.aborted', 'request aborted', { cause: reason }),
+        );
       };
       const done = () => signal?.removeEventListener('abort', onAbort);
       const request = make(resolve as (v: T) => void, reject, done);

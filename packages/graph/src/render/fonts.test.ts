@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,14 +50,21 @@ describe('CJK chart font', () => {
   it('fails clearly when no font exists', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graph-font-'));
     try {
-      findCjkFont({ candidates: [join(dir, 'nope.ttf')], useFontconfig: false });
-      expect.unreachable();
-    } catch (e) {
-      expect(isGraphError(e, 'font.missing')).toBe(true);
-      expect((e as Error).message).toMatch(/fonts-ipafont-gothic/);
+      let error: unknown;
+      try {
+        findCjkFont({ candidates: [join(dir, 'nope.ttf')], useFontconfig: false });
+      } catch (e) {
+        error = e;
+      }
+      expect(isGraphError(error, 'font.missing')).toBe(true);
+      expect((error as Error).message).toMatch(/fonts-ipafont-gothic/);
+      writeFileSync(join(dir, 'x.ttf'), '');
+      expect(findCjkFont({ candidates: [join(dir, 'x.ttf')], useFontconfig: false })).toBe(
+        join(dir, 'x.ttf'),
+      );
+      expect(() => findCjkFont({ path: join(dir, 'missing.ttf') })).toThrow(/font file not found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    writeFileSync(join(dir, 'x.ttf'), '');
-    expect(findCjkFont({ candidates: [join(dir, 'x.ttf')], useFontconfig: false })).toBe(join(dir, 'x.ttf'));
-    expect(() => findCjkFont({ path: join(dir, 'missing.ttf') })).toThrow(/font file not found/);
   });
 });

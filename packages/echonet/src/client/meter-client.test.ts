@@ -342,6 +342,33 @@ describe('MeterClient requests', () => {
     await runUntil(clock, client.close());
   });
 
+  it('closes cleanly while recovering from an unplug, leaving no timer behind', async () => {
+    const { client, clock, unplug, states } = setup();
+    await runUntil(clock, client.open());
+    unplug();
+    await settle();
+    clock.advance(60_000); // a few failed reopen attempts
+    await settle();
+    expect(client.state).toBe('recovering');
+    await runUntil(clock, client.close());
+    expect(states.at(-1)).toBe('closed');
+    expect(clock.pending).toBe(0);
+  });
+
+  it('fails open() with transport.closed when the dongle is unplugged during the scan', async () => {
+    const { client, clock, configure, unplug } = setup();
+    configure((p) =>
+      p.overrides.set('SKSCAN', (_c, q) => {
+        q.ok();
+        setImmediate(unplug);
+      }),
+    );
+    const err = await runUntil(clock, client.open()).catch((e: unknown) => e);
+    expect(isEchonetError(err, 'transport.closed')).toBe(true);
+    expect(client.state).toBe('closed');
+    expect(clock.pending).toBe(0);
+  });
+
   it('answers an INFC with INFC_Res and streams INF/INFC notifications', async () => {
     const { client, clock, peer } = setup();
     await runUntil(clock, client.open());

@@ -186,30 +186,10 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
     return this.#o.clock.now();
   }
   protected override getRaw(epcs: readonly number[], options?: RequestOptions): Promise<RawValues> {
-    return this.#withDeadline(options, (o) => this.#queue.get(epcs, this.#o.meterEoj, o));
+    return this.#queue.get(epcs, this.#o.meterEoj, options);
   }
   protected override setRaw(props: readonly Property[], options?: RequestOptions): Promise<void> {
-    return this.#withDeadline(options, (o) => this.#queue.set(props, this.#o.meterEoj, o));
-  }
-
-  #withDeadline<T>(options: RequestOptions | undefined, run: (o: RequestOptions) => Promise<T>): Promise<T> {
-    const deadline = this.#o.requestDeadlineMs;
-    if (deadline === undefined) return run(options ?? {});
-    const ac = new AbortController();
-    const outer = options?.signal;
-    const onOuter = () => ac.abort(outer?.reason);
-    outer?.addEventListener('abort', onOuter, { once: true });
-    const timer = this.#o.clock.setTimeout(
-      () =>
-        ac.abort(
-          new EchonetError('request.timeout', `no answer within ${deadline} ms`, { context: { deadline } }),
-        ),
-      deadline,
-    );
-    return run({ signal: ac.signal }).finally(() => {
-      this.#o.clock.clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuter);
-    });
+    return this.#queue.set(props, this.#o.meterEoj, options);
   }
 
   #newQueue(): RequestQueue {
@@ -222,6 +202,7 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
       minIntervalMs: this.#o.minRequestIntervalMs,
       maxPropertiesPerFrame: this.#o.maxPropertiesPerFrame,
       onSilence: () => this.#dispatch({ type: 'silence' }),
+      ...(this.#o.requestDeadlineMs === undefined ? {} : { deadlineMs: this.#o.requestDeadlineMs }),
     });
   }
 

@@ -30,14 +30,13 @@ export interface RequestQueueOptions {
   readonly onSilence?: () => void;
   /** First TID. Default 1. */
   readonly firstTid?: number;
+  /** A request still unanswered after this long rejects with `request.timeout`. Default: never. */
+  readonly deadlineMs?: number;
 }
 
 /** Per-request options. */
 export interface RequestOptions {
-  /**
-   * Gives up waiting: the request rejects with `request.aborted` (the reason as cause), or with
-   * the reason itself when it is an EchonetError (the client's deadline: `request.timeout`).
-   */
+  /** Gives up waiting: the request rejects with `request.aborted` (the reason as cause). */
   readonly signal?: AbortSignal;
 }
 
@@ -78,6 +77,8 @@ export class RequestQueue {
   readonly #sender: FrameSender;
   readonly #log: Logger;
   readonly #limits: FrameLimits;
+  readonly #clock: Clock;
+  readonly #deadlineMs: number | undefined;
   #requests: Request[] = [];
   /** Jobs to send on their own: halves of a refused frame, properties an answer left out. */
   #splits: Job[] = [];
@@ -88,6 +89,8 @@ export class RequestQueue {
 
   constructor(options: RequestQueueOptions) {
     this.#log = options.logger ?? silentLogger;
+    this.#clock = options.clock;
+    this.#deadlineMs = options.deadlineMs;
     this.#limits = {
       maxProperties: options.maxPropertiesPerFrame ?? 12,
       maxResponseBytes: options.maxResponseBytes ?? 600,
@@ -186,20 +189,35 @@ export class RequestQueue {
   ): Promise<T> {
     if (this.#closed) return Promise.reject(new EchonetError('client.closed', 'client closed'));
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => {
+      const fail = (err: EchonetError) => {
         this.#drop(request);
-        const reason: unknown = signal?.reason;
-        // A deadline aborts with its own `request.timeout`; any other reason is the cause.
-        reject(
-          reason instanceof EchonetError
-            ? reason
-            : new EchonetError('request.aborted', 'request aborted', { cause: reason }),
-        );
+        reject(err);
       };
-      const done = () => signal?.removeEventListener('abort', onAbort);
+      const onAbort = () =>
+        fail(new EchonetError('request.aborted', 'request aborted', { cause: signal?.reason }));
+      const deadline = this.#deadlineMs;
+      const timer =
+        deadline === undefined
+          ? null
+          : this.#clock.setTimeout(
+              () =>
+                fail(
+                  new EchonetError('request.timeout', `no answer within ${deadline} ms`, {
+                    context: { deadline },
+                  }),
+                ),
+              deadline,
+            );
+      const done = () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (timer !== null) this.#clock.clearTimeout(timer);
+      };
       const request = make(resolve as (v: T) => void, reject, done);
       if (signal?.aborted) return onAbort();
-      if (request.kind === 'get' && request.remaining.size === 0) return request.resolve(request.values);
+      if (request.kind === 'get' && request.remaining.size === 0) {
+        done();
+        return request.resolve(request.values);
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#requests.push(request);
       this.#sender.kick();

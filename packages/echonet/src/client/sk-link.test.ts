@@ -57,6 +57,25 @@ describe('SkLink', () => {
     expect(events.map((e) => e.type)).toEqual(['esreg', 'ok']);
   });
 
+  it('stops waiting for echoes once a dongle answers without them (SFE=0)', async () => {
+    const { link, peer, clock } = await setup();
+    await link.command({ name: 'SKVER' }); // echoes: answers are expected after the echo
+    peer.overrides.set('SKINFO', (_c, p) => p.ok());
+    // From here the peer's echo is dropped: only answers reach the link.
+    const push = peer.stream.push.bind(peer.stream);
+    peer.stream.push = (chunk: unknown) =>
+      chunk !== null &&
+      Buffer.from(chunk as Uint8Array)
+        .toString('latin1')
+        .startsWith('SK')
+        ? true
+        : push(chunk);
+    await expect(runUntil(clock, link.command({ name: 'SKINFO' }))).rejects.toMatchObject({
+      code: 'sk.timeout',
+    });
+    expect((await runUntil(clock, link.command({ name: 'SKINFO' }))).map((e) => e.type)).toEqual(['ok']);
+  });
+
   it('ends SKLL64 at the address line', async () => {
     const { link } = await setup();
     const events = await link.command({ name: 'SKLL64', mac: '001C6400601421A3' });

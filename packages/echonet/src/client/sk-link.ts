@@ -86,6 +86,7 @@ export class SkLink {
   attach(): void {
     if (this.#attached) return;
     this.#parser = new SkLineParser();
+    this.#echoOn = false;
     this.#transport.on('data', this.#onData);
     this.#transport.on('close', this.#onClose);
     this.#attached = true;
@@ -201,8 +202,16 @@ export class SkLink {
       throw err;
     });
     written.catch(() => undefined);
-    await Promise.race([written, done]);
-    const last = await done;
+    let last: SkEvent;
+    try {
+      await Promise.race([written, done]);
+      last = await done;
+    } catch (err) {
+      // No echo came at all: the dongle no longer echoes (SFE=0 loaded from flash); stop waiting
+      // for echoes so that the next commands are answered.
+      if (!echoed && err instanceof EchonetError && err.code === 'sk.timeout') this.#echoOn = false;
+      throw err;
+    }
     if (last.type === 'fail') {
       throw new EchonetError('sk.fail', `${cmd.name}: FAIL ${last.code}`, {
         context: { code: last.code, command: cmd.name },

@@ -25,6 +25,16 @@ export interface MeterClientEvents {
   recovery: [info: RecoveryInfo];
 }
 
+/** Counters of a MeterClient since it was created. */
+export interface MeterClientStats {
+  /** ECHONET Lite frames handed to the dongle (requests, resends, INFC_Res). */
+  framesSent: number;
+  /** ECHONET Lite frames received from the meter. */
+  framesReceived: number;
+  /** Times the session was lost and recovery started. */
+  recoveries: number;
+}
+
 type Events<E> = { [K in keyof E]: unknown[] };
 export type ClientListener<E extends Events<E>, K extends keyof E> = (...args: E[K]) => void;
 

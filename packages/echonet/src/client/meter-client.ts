@@ -5,7 +5,12 @@ import { ESV, type Frame, type Property } from '../frame/types.js';
 import type { SkEvent } from '../sk/events.js';
 import { createTransport } from '../transport/open-transport.js';
 import type { Transport } from '../transport/transport.js';
-import { type ClientListener, type MeterClientEvents, TypedEvents } from './client-events.js';
+import {
+  type ClientListener,
+  type MeterClientEvents,
+  type MeterClientStats,
+  TypedEvents,
+} from './client-events.js';
 import { HistoryReader } from './history-reader.js';
 import { type Logger, maskSecrets } from './logger.js';
 import { type MeterClientOptions, type ResolvedOptions, resolveOptions } from './meter-client-options.js';
@@ -28,6 +33,7 @@ import {
 } from './session-machine.js';
 import {
   type DongleInfo,
+  endSession,
   establishSession,
   joinPan,
   type OpenerHooks,
@@ -35,15 +41,6 @@ import {
 } from './session-opener.js';
 import { type RecoveryHost, runRecovery } from './session-recovery.js';
 import { SkLink } from './sk-link.js';
-
-export interface MeterClientStats {
-  /** ECHONET Lite frames handed to the dongle (requests, resends, INFC_Res). */
-  framesSent: number;
-  /** ECHONET Lite frames received from the meter. */
-  framesReceived: number;
-  /** Times the session was lost and recovery started. */
-  recoveries: number;
-}
 
 /**
  * A B-route smart meter reached through an SK Wi-SUN dongle, kept connected for months:
@@ -156,20 +153,7 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
     this.#queue.close();
     // Closed first, so that the EVENT 27 answering SKTERM is not taken for a lost session.
     this.#dispatch({ type: 'close' });
-    if (wasReady && this.#transport.isOpen) {
-      const ended = this.#link.waitFor(
-        (e) => e.type === 'event' && (e.num === 0x27 || e.num === 0x28),
-        5_000,
-      );
-      ended.catch(() => undefined);
-      await this.#link
-        .command({ name: 'SKTERM' })
-        .then(
-          () => ended,
-          () => undefined,
-        )
-        .catch(() => undefined);
-    }
+    if (wasReady && this.#transport.isOpen) await endSession(this.#link);
     await this.#shutdown();
     await this.#opening?.catch(() => undefined);
     await this.#recovery;

@@ -236,3 +236,22 @@ export async function establishSession(h: OpenerHooks, s: OpenerSettings): Promi
 function hex(n: number, digits: number): string {
   return n.toString(16).toUpperCase().padStart(digits, '0');
 }
+
+/**
+ * SKTERM, then EVENT 27 (ended) or 28 (the meter did not answer), waiting at most `timeoutMs`.
+ * Never throws: the port is closed right after in any case.
+ */
+export async function endSession(link: SkLink, timeoutMs = 5_000): Promise<void> {
+  const ended = link.waitFor(
+    (e) => e.type === 'event' && (e.num === SK_EVENT.SESSION_ENDED || e.num === SK_EVENT.SESSION_END_TIMEOUT),
+    timeoutMs,
+    'EVENT 27/28',
+  );
+  ended.catch(() => undefined);
+  try {
+    await link.command({ name: 'SKTERM' });
+    await ended;
+  } catch {
+    // Ending is best effort: a dongle without a session answers FAIL ER10.
+  }
+}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ESV } from '../frame/types.js';
 import { DONGLE_MODELS } from '../sk/family.js';
+import { DuplexTransport } from '../transport/duplex.js';
 import type { RecoveryInfo } from './client-events.js';
 import type { Clock } from './clock.js';
 import { MeterClient } from './meter-client.js';
@@ -67,10 +68,11 @@ describe.each(DONGLE_MODELS)('24 simulated hours on a %s', (model) => {
     });
     drivers.push(d);
     const clock = countingClock(d.clock);
+    const port = new DuplexTransport(d.device);
     const client = new MeterClient({
       rbid: RBID,
       password: PASSWORD,
-      device: d.device,
+      device: port,
       clock,
       panCache: new MemoryPanCacheStore(),
       backoff: { seed: 5 },
@@ -130,6 +132,10 @@ describe.each(DONGLE_MODELS)('24 simulated hours on a %s', (model) => {
     await d.run(client.close());
     await reader;
     expect(clock.live).toBe(0);
+    // After every reopen: only the client's own close listener is left on its port.
+    expect(port.listenerCount('data')).toBe(0);
+    expect(port.listenerCount('close')).toBe(1);
+    expect(notifications.some((n) => n.properties.some((p) => p.epc === 0xd5))).toBe(true);
     expect(d.attachment.current).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { MeterClient } from './meter-client.js';
 
 /**
  * Against a real dongle and meter; runs only when asked:
- * `WISUN_PORT=/dev/ttyUSB0 B_ROUTE_ID=… B_ROUTE_PASSWORD=… npx vitest run --exclude '' packages/echonet/src/client/meter-client.hw.test.ts`
+ * `WISUN_PORT=/dev/ttyUSB0 B_ROUTE_ID=… B_ROUTE_PASSWORD=… npx vitest run --config /dev/null packages/echonet/src/client/meter-client.hw.test.ts`
  * (WISUN_PORT may be `tcp://host:port`; WISUN_PAN_CACHE keeps the PAN between runs).
  */
 const port = process.env.WISUN_PORT;

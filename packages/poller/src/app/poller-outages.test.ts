@@ -1,0 +1,161 @@
+/**
+ * "No lost data" through outages, on real components: the in-process simulation (meter, dongle,
+ * one accelerated clock) → MeterClient → poller → StoreWriter + spool → real PostgreSQL, behind
+ * a TCP relay that can cut the database off. Stored values are compared with the meter's truth.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpProxy } from '../store/test-proxy.js';
+import { HALF_HOUR_MS } from './clock.js';
+import { createSimulation } from './simulate.js';
+import { createRig, type HalfHourTruth, type Rig, readTruth, untilSim } from './testing/rig.js';
+
+const SPEED = 600;
+const MIN = 60_000;
+
+let rig: Rig;
+beforeAll(async () => {
+  rig = await createRig();
+});
+afterAll(() => rig.close());
+
+async function expectEveryHalfHour(meter: string, halfHours: readonly HalfHourTruth[]): Promise<void> {
+  const rows = await rig.db.db.selectFrom('energy_interval').selectAll().where('meter', '=', meter).execute();
+  const stored = new Map(rows.map((r) => [`${r.direction}:${r.slot.getTime()}`, r]));
+  for (const h of halfHours) {
+    const at = new Date(h.slot).toISOString();
+    expect(stored.get(`normal:${h.slot}`), `normal ${at}`).toMatchObject({
+      count: h.normal,
+      kwh: h.normalKwh,
+    });
+    expect(stored.get(`reverse:${h.slot}`), `reverse ${at}`).toMatchObject({
+      count: h.reverse,
+      kwh: h.reverseKwh,
+    });
+  }
+  expect(rows.length).toBe(2 * halfHours.length);
+}
+
+describe('poller outages', () => {
+  it('database down for 40 minutes, poller restarted while it is down: every row arrives', async () => {
+    const start = Date.UTC(2026, 4, 20, 2, 7, 0);
+    const truthFile = join(rig.dir, 'truth-db.jsonl');
+    const sim = createSimulation({ speed: SPEED, seed: 11, start, truthFile });
+    const proxy = await startTcpProxy(rig.db.server.port);
+    const databaseUrl = proxy.via(rig.db.url);
+    const meter = sim.sim.radio.mac;
+    const db = rig.db.db;
+    try {
+      const first = await rig.start(sim.client, sim.clock, { databaseUrl, storeRetryMs: 5_000 });
+      await first.poller.whenIdentified();
+      await first.poller.backfillIdle();
+      await untilSim(sim.clock, start + 20 * MIN);
+      const downAt = sim.clock.now();
+      await proxy.down();
+      await untilSim(sim.clock, start + 60 * MIN);
+      // Stopped while the database is still away: what could not be written is in the spool.
+      await first.stop();
+      const stoppedAt = sim.clock.now();
+      expect((await readdir(join(rig.dir, 'spool'))).some((f) => f.endsWith('.jsonl'))).toBe(true);
+      const during = await db
+        .selectFrom('power_sample')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('meter', '=', meter)
+        .where('time', '>', new Date(downAt + MIN))
+        .executeTakeFirstOrThrow();
+      expect(during.n).toBe(0);
+
+      await proxy.up();
+      const second = await rig.start(sim.client, sim.clock, { databaseUrl, storeRetryMs: 5_000 });
+      await second.poller.whenIdentified();
+      await untilSim(sim.clock, start + 80 * MIN);
+      await second.poller.backfillIdle();
+      await second.stop();
+      const end = sim.clock.now();
+      await sim.close();
+
+      const truth = await readTruth(truthFile);
+      await expectEveryHalfHour(
+        meter,
+        truth.halfHours.filter((h) => h.slot <= end),
+      );
+      // Power samples: one row per 30 s cycle from start to end, except the restart itself.
+      const power = await db
+        .selectFrom('power_sample')
+        .selectAll()
+        .where('meter', '=', meter)
+        .orderBy('time')
+        .execute();
+      const cycles = new Set(power.map((p) => Math.floor(p.time.getTime() / 30_000)));
+      const missing: string[] = [];
+      const from = Math.ceil((start + 5 * MIN) / 30_000);
+      for (let c = from; c * 30_000 < end - MIN; c++) {
+        const t = c * 30_000;
+        if (t >= stoppedAt - MIN && t <= stoppedAt + 2 * MIN) continue;
+        if (!cycles.has(c) && !cycles.has(c + 1)) missing.push(new Date(t).toISOString());
+      }
+      expect(missing).toEqual([]);
+      const outage = power.filter(
+        (p) => p.time.getTime() > downAt + MIN && p.time.getTime() < stoppedAt - MIN,
+      );
+      expect(outage.length).toBeGreaterThan(60);
+      expect(rig.logger.lines.some((l) => l.msg === 'database unreachable: spooling rows to disk')).toBe(
+        true,
+      );
+    } finally {
+      await proxy.close();
+      await sim.close();
+    }
+  });
+
+  it('poller stopped for three simulated hours: every half hour of the gap is filled from the meter history', async () => {
+    const start = Date.UTC(2026, 4, 21, 6, 40, 0);
+    const truthFile = join(rig.dir, 'truth-gap.jsonl');
+    const sim = createSimulation({ speed: SPEED, seed: 12, start, truthFile });
+    const meter = sim.sim.radio.mac;
+    try {
+      const first = await rig.start(sim.client, sim.clock);
+      await first.poller.whenIdentified();
+      await first.poller.backfillIdle();
+      await untilSim(sim.clock, start + 10 * MIN);
+      await first.stop();
+      const stoppedAt = sim.clock.now();
+
+      // Three hours pass without a poller: the meter keeps counting and recording.
+      sim.clock.setSpeed(0);
+      sim.clock.advance(3 * 60 * MIN);
+      sim.clock.setSpeed(SPEED);
+      const restartedAt = sim.clock.now();
+
+      const second = await rig.start(sim.client, sim.clock);
+      await second.poller.whenIdentified();
+      await second.poller.backfillIdle();
+      await untilSim(sim.clock, restartedAt + 5 * MIN);
+      await second.stop();
+      const end = sim.clock.now();
+      await sim.close();
+
+      const truth = await readTruth(truthFile);
+      await expectEveryHalfHour(
+        meter,
+        truth.halfHours.filter((h) => h.slot <= end),
+      );
+      const gap = await rig.db.db
+        .selectFrom('energy_interval')
+        .select(['slot', 'source'])
+        .where('meter', '=', meter)
+        .where('direction', '=', 'normal')
+        .where('slot', '>', new Date(stoppedAt))
+        .where('slot', '<', new Date(restartedAt))
+        .orderBy('slot')
+        .execute();
+      expect(gap.map((r) => (r.slot.getTime() - gap[0]!.slot.getTime()) / HALF_HOUR_MS)).toEqual([
+        0, 1, 2, 3, 4, 5,
+      ]);
+      expect(gap.every((r) => r.source === 'history')).toBe(true);
+    } finally {
+      await sim.close();
+    }
+  });
+});

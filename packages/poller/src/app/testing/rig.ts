@@ -1,0 +1,147 @@
+/**
+ * Test support (not exported): a real PostgreSQL database, the simulator's meter and sensors on
+ * one simulated clock, the store (writer + spool) and a poller wired as the CLI wires them, and
+ * the meter's ground truth read back for comparison.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SimClock } from '@b-route/simulator';
+import { createTestDatabase, type TestDatabase } from '../../store/test-db.js';
+import { meterSchedule } from '../meter-poller.js';
+import type { MeterPort } from '../meter-port.js';
+import { openStore, type PollerStore } from '../open-store.js';
+import { Poller, type PollerLogger, type PollerOptions } from '../poller.js';
+
+export interface LogLine {
+  readonly level: string;
+  readonly ns: string | undefined;
+  readonly obj: Record<string, unknown>;
+  readonly msg: string;
+}
+
+/** A logger that keeps every line (children add their `ns`). */
+export function memoryLogger(
+  lines: LogLine[] = [],
+  bindings: Record<string, unknown> = {},
+): PollerLogger & { lines: LogLine[] } {
+  const at =
+    (level: string) =>
+    (obj: object, msg?: string): void => {
+      lines.push({
+        level,
+        ns: bindings.ns as string | undefined,
+        obj: obj as Record<string, unknown>,
+        msg: msg ?? '',
+      });
+    };
+  return {
+    lines,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (b: Record<string, unknown>) => memoryLogger(lines, { ...bindings, ...b }),
+  };
+}
+
+export interface PowerTruth {
+  readonly time: number;
+  readonly w: number;
+  readonly r: number;
+  readonly t: number | null;
+}
+
+export interface HalfHourTruth {
+  readonly slot: number;
+  readonly normal: number;
+  readonly reverse: number;
+  readonly normalKwh: number;
+  readonly reverseKwh: number;
+}
+
+/** The simulator's `--truth` file: every power sample served and every half-hour count. */
+export async function readTruth(path: string): Promise<{ power: PowerTruth[]; halfHours: HalfHourTruth[] }> {
+  const power: PowerTruth[] = [];
+  const halfHours = new Map<number, HalfHourTruth>();
+  for (const line of (await readFile(path, 'utf8')).split('\n')) {
+    if (line === '') continue;
+    const rec = JSON.parse(line) as Record<string, unknown>;
+    if (rec.type === 'power') {
+      power.push({
+        time: Date.parse(rec.time as string),
+        w: rec.w as number,
+        r: rec.r as number,
+        t: rec.t as number | null,
+      });
+    } else if (rec.type === 'half-hour') {
+      const slot = Date.parse(rec.slot as string);
+      halfHours.set(slot, { ...(rec as unknown as HalfHourTruth), slot });
+    }
+  }
+  power.sort((a, b) => a.time - b.time);
+  return { power, halfHours: [...halfHours.values()].sort((a, b) => a.slot - b.slot) };
+}
+
+/** Resolves when the simulated clock reaches `at`. */
+export function untilSim(clock: SimClock, at: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (clock.now() >= at) resolve();
+    else clock.setTimeoutAt(() => resolve(), at);
+  });
+}
+
+export interface RigRun {
+  readonly poller: Poller;
+  readonly store: PollerStore;
+  /** Stops the poller (SKTERM) and closes the store (flush, or spool). */
+  stop(): Promise<void>;
+}
+
+export interface Rig {
+  readonly db: TestDatabase;
+  readonly dir: string;
+  readonly logger: PollerLogger & { lines: LogLine[] };
+  /** A poller on `client` writing through a fresh store (same spool directory every time). */
+  start(
+    client: MeterPort,
+    clock: SimClock,
+    options?: Partial<PollerOptions> & { databaseUrl?: string; storeRetryMs?: number },
+  ): Promise<RigRun>;
+  close(): Promise<void>;
+}
+
+export async function createRig(): Promise<Rig> {
+  const db = await createTestDatabase();
+  const dir = await mkdtemp(join(tmpdir(), 'poller-test-'));
+  const logger = memoryLogger();
+  return {
+    db,
+    dir,
+    logger,
+    async start(client, clock, options = {}) {
+      const store = await openStore({
+        target: { url: options.databaseUrl ?? db.url },
+        spool: { dir: join(dir, 'spool') },
+        clock,
+        logger: logger.child!({ ns: 'store' }),
+        ...(options.storeRetryMs === undefined ? {} : { retryMs: options.storeRetryMs }),
+      });
+      const poller = new Poller({
+        client,
+        sink: store.sink,
+        slots: store.slots,
+        clock,
+        logger,
+        schedule: meterSchedule(),
+        ...options,
+      });
+      poller.start();
+      return { poller, store, stop: () => poller.stop({ afterLoops: () => store.close() }) };
+    },
+    async close() {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

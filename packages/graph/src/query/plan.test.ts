@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@b-route/poller';
 import { type Expression, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, jstMidnight } from '../time.js';
-import { bucketedSamplesQuery, rawSamplesQuery } from './power.js';
+import { bucketedReadingsQuery, bucketedSamplesQuery, rawSamplesQuery } from './power.js';
 import { tempQuery } from './temp.js';
 
 const METER = '001C6400601421A3';
@@ -36,6 +36,10 @@ beforeAll(async () => {
     SELECT 'bme', ${f}::timestamptz + n * interval '10 seconds', 20, 1000, 50 FROM generate_series(0, ${ROWS - 1}) AS n`.execute(
     pg.db,
   );
+  await sql`
+    INSERT INTO energy_reading (meter, time, normal_kwh, reverse_kwh, coefficient, unit_kwh)
+    SELECT ${METER}, ${f}::timestamptz + n * interval '5 minutes', 1000 + n * 0.01, 50, 1, 0.1
+    FROM generate_series(0, ${Math.floor(ROWS / 30)}) AS n`.execute(pg.db);
   await sql`ANALYZE`.execute(pg.db);
 });
 
@@ -74,9 +78,9 @@ describe('range query plans on a seeded table (no planner settings changed)', ()
     expect(['power_sample_pkey', 'power_sample_time_idx']).toContain(indexUsed(text));
   });
 
-  it('aggregates the whole table per bucket from the index without sorting it', async () => {
+  it('aggregates the whole table per bucket under 5 minutes from the index without sorting it', async () => {
     const all = { start: first, end: new Date(first.getTime() + 24 * DAY_MS) };
-    const text = await plan(bucketedSamplesQuery(all, METER, 30 * 60_000));
+    const text = await plan(bucketedSamplesQuery(all, METER, 60_000));
     expect(text).not.toMatch(/Seq Scan on power_sample/);
     expect(text).not.toMatch(/Sort Key: .*date_bin/);
     expect(['power_sample_pkey', 'power_sample_time_idx']).toContain(indexUsed(text));
@@ -89,12 +93,33 @@ describe('range query plans on a seeded table (no planner settings changed)', ()
     const bme = await plan(tempQuery(pg.db, 'bme280_sample', ['temperature_c'], day, null));
     expect(bme).not.toMatch(/Seq Scan/);
     expect(indexUsed(bme)).toBe('bme280_sample_time_idx');
-    const week = { start: day.start, end: new Date(day.start.getTime() + 7 * DAY_MS) };
+    const twoDays = { start: day.start, end: new Date(day.start.getTime() + 2 * DAY_MS) };
     const bucketed = await plan(
-      tempQuery(pg.db, 'bme280_sample', ['temperature_c', 'humidity_pct'], week, 600_000),
+      tempQuery(pg.db, 'bme280_sample', ['temperature_c', 'humidity_pct'], twoDays, 120_000),
     );
     expect(bucketed).not.toMatch(/Seq Scan on bme280_sample/);
     expect(indexUsed(bucketed)).toBe('bme280_sample_time_idx');
+  });
+
+  it('averages a week per 10 minutes from the 5-minute rollups through their indexes', async () => {
+    const week = { start: day.start, end: new Date(day.start.getTime() + 7 * DAY_MS) };
+    const power = await plan(bucketedSamplesQuery(week, METER, 600_000));
+    expect(power).not.toMatch(/Seq Scan/);
+    expect(power).toMatch(/width_s = 300\b/);
+    expect(['power_sample_rollup_pkey', 'power_sample_rollup_bucket_idx']).toContain(indexUsed(power));
+    const bme = await plan(
+      tempQuery(pg.db, 'bme280_sample', ['temperature_c', 'humidity_pct'], week, 600_000),
+    );
+    expect(bme).not.toMatch(/Seq Scan/);
+    expect(indexUsed(bme)).toBe('bme280_sample_rollup_bucket_idx');
+  });
+
+  it('reads the last cumulative readings of a bucket with one backward index step each', async () => {
+    const week = { start: day.start, end: new Date(day.start.getTime() + 7 * DAY_MS) };
+    const text = await plan(bucketedReadingsQuery(week, METER, 600_000));
+    expect(text).not.toMatch(/Seq Scan on energy_reading/);
+    expect(text).toMatch(/Limit/);
+    expect(text).toMatch(/Index Scan Backward using energy_reading_(pkey|time_idx)/);
   });
 
   it('the planner settings are the defaults', async () => {

@@ -2,12 +2,21 @@
  * What the temperature chart shows: CPU temperature (one series per host), BME280 temperature,
  * humidity and pressure, and the CO2 sensor's ppm and its own temperature reading. All sensors
  * of a kind are read with one `time >= start AND time < end` query on the (time) index; ranges
- * over a day are averaged per sensor and bucket in SQL (see `perBucket`).
+ * over a day are averaged per sensor and bucket in SQL, from the rollups (see
+ * `rollupBucketsQuery`) or, for buckets under 5 minutes, from the samples (see `perBucket`).
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db-types.js';
 import type { TimeRange } from '../time.js';
 import { chooseBucket, executeWithoutJit, perBucket } from './bucket.js';
+import {
+  BME280_ROLLUP,
+  CO2_ROLLUP,
+  CPU_ROLLUP,
+  type RollupSource,
+  rollupBucketsQuery,
+  rollupWidthFor,
+} from './rollup.js';
 import type { SeriesPoint } from './series.js';
 
 export type TempKind = 'cpu' | 'temperature' | 'humidity' | 'pressure' | 'co2' | 'co2-temperature';
@@ -93,6 +102,12 @@ export async function queryTempData(
 
 type TempTable = 'cpu_temperature' | 'bme280_sample' | 'co2_sample';
 
+const ROLLUPS: Record<TempTable, RollupSource> = {
+  cpu_temperature: CPU_ROLLUP,
+  bme280_sample: BME280_ROLLUP,
+  co2_sample: CO2_ROLLUP,
+};
+
 /**
  * One sensor table's rows in the range, as (sensor, t, value columns…) ordered by time; bucketed
  * ranges average each column per sensor and bucket. Exported so its plan can be checked.
@@ -115,6 +130,18 @@ export function tempQuery(
       .where('time', '>=', range.start)
       .where('time', '<', range.end)
       .orderBy('time')}`;
+  }
+  const widthMs = rollupWidthFor(bucketMs);
+  if (widthMs !== null) {
+    const outputs = columns.map((c) => ({ as: c, fn: 'avg' as const, column: c }));
+    return sql`SELECT bucket AS t, sensor, ${sql.join(columns.map((c) => sql.ref(c)))} FROM (${rollupBucketsQuery(
+      ROLLUPS[table],
+      range,
+      bucketMs,
+      widthMs,
+      outputs,
+      { perKey: true },
+    )}) AS per_bucket`;
   }
   const averages = sql.join(columns.map((c) => sql`avg(${sql.ref(c)})::float8 AS ${sql.ref(c)}`));
   return sql`SELECT bucket AS t, sensor, ${sql.join(columns.map((c) => sql.ref(c)))} FROM (${perBucket(

@@ -20,3 +20,4 @@ export * from './render/palette.js';
 export * from './render/power-chart.js';
 export * from './render/temp-chart.js';
 export * from './time.js';
+export * from './query/rollup.js';

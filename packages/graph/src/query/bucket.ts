@@ -1,7 +1,9 @@
 /**
  * Downsampling. A day of 10-second samples (8,640 points) is drawn as is; longer ranges are
  * aggregated in SQL per bucket chosen from a list of round durations so that a chart gets at most
- * MAX_POINTS points (a month at 30 minutes is 1,440; a year at 6 hours is 1,460).
+ * MAX_POINTS points (a month at 30 minutes is 1,440; a year at 6 hours is 1,460). Buckets that
+ * are whole multiples of 5 minutes are built from the rollups (see `rollupBucketsQuery`);
+ * `perBucket` serves the shorter ones from the samples.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db-types.js';

@@ -108,8 +108,10 @@ export function splitForRollup(startMs: number, endMs: number, widthMs: number):
 /**
  * Aggregates `source` per bucket of `bucketMs` (aligned to BUCKET_ORIGIN_MS) over `range` from
  * the rollup of `widthMs` (see `rollupWidthFor`) plus the raw samples of the range's ragged
- * edges. Rows: `bucket` (its start), the meter or sensor when `perKey`, then every output as float8, ordered
- * by bucket (then meter or sensor); buckets without rows are absent.
+ * edges. Rows: `bucket` (its start), the meter or sensor when `perKey`, then every output as
+ * float8, ordered by bucket (then meter or sensor); buckets without rows are absent.
+ * @throws RangeError when `widthMs` does not divide `bucketMs` or the rollup lacks an output's
+ *   column or statistic (a programming error, not a runtime condition).
  */
 export function rollupBucketsQuery<R>(
   source: RollupSource,

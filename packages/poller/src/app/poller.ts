@@ -8,7 +8,7 @@
  * a few minutes after every half hour as a safety net (after the meter's EA/EB notification).
  */
 import { EOJ, type FixedTimeEnergy } from '@b-route/echonet';
-import type { ScheduleEntry } from '../schedule/schedule.js';
+import { nextBoundary, type ScheduleEntry } from '../schedule/schedule.js';
 import type { StoreLogger } from '../store/logger.js';
 import { Backfill, type SlotFinder } from './backfill.js';
 import { type Clock, HALF_HOUR_MS, sleep, sleepUntil } from './clock.js';
@@ -49,6 +49,8 @@ export interface PollerOptions {
   readonly databaseRetryMs?: number;
   /** Periodic backfill this long after each half hour. Default 3 min. */
   readonly safetyNetDelayMs?: number;
+  /** An info line with the counters this often (on the hour for the default). Default 1 h. */
+  readonly statusIntervalMs?: number;
 }
 
 export interface PollerStats {
@@ -124,6 +126,7 @@ export class Poller {
     const signal = this.#abort.signal;
     for (const loop of this.sensorLoops) this.#tasks.push(loop.run(signal));
     if (this.#o.client) this.#tasks.push(this.#meter(this.#o.client, signal));
+    this.#tasks.push(this.#status(signal));
   }
 
   /** Resolves once the meter is joined and identified (scale known); never when there is no meter. */
@@ -287,6 +290,34 @@ export class Poller {
         return;
       }
       this.requestBackfill('periodic');
+    }
+  }
+
+  /** What happened since start, every `statusIntervalMs`: enough to see at a glance that rows flow. */
+  async #status(signal: AbortSignal): Promise<void> {
+    const every = this.#o.statusIntervalMs ?? 3600_000;
+    const { clock } = this.#o;
+    while (!signal.aborted) {
+      try {
+        await sleepUntil(clock, nextBoundary(every, clock.now()), signal);
+      } catch {
+        return;
+      }
+      const meter = this.meterPoller?.stats;
+      this.#log.info(
+        {
+          session: this.#o.client?.state,
+          polls: meter?.polls,
+          pollFailures: meter?.failures,
+          meterRows: meter?.rows,
+          notifications: this.stats.notifications,
+          backfillRows: this.stats.backfillRows,
+          sensors: Object.fromEntries(
+            this.sensorLoops.map((l, i) => [this.#o.sensors![i]!.source.name, { ...l.stats }]),
+          ),
+        },
+        'status',
+      );
     }
   }
 

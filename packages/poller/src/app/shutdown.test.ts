@@ -46,17 +46,23 @@ describe('installShutdown', () => {
     expect(await exited).toBe(1);
   });
 
-  it('a second signal exits at once; a failed stop gives status 1', async () => {
+  it('the same signal delivered twice at once is one request; a later one exits at once; a failed stop gives status 1', async () => {
     const { proc, emit, count } = fakeProcess();
     const exits: number[] = [];
     let fail!: (e: Error) => void;
+    let t = 0;
     const h = installShutdown({
       proc,
       logger: quiet,
+      now: () => t,
       forceExit: (c) => exits.push(c),
       stop: () => new Promise((_, reject) => (fail = reject)),
     });
     emit('SIGINT');
+    t = 200;
+    emit('SIGINT');
+    expect(exits).toEqual([]);
+    t = 3_000;
     emit('SIGINT');
     expect(exits).toEqual([1]);
     fail(new Error('writer failed'));

@@ -2,6 +2,10 @@
  * Process lifetime: SIGINT, SIGTERM and SIGHUP stop the poller gracefully (session ended with
  * SKTERM, rows flushed to the database or the spool). A hard timer bounds the whole stop (5 s by
  * default, within systemd's default TimeoutStopSec); a second signal exits at once.
+ *
+ * One key press can deliver a signal more than once: Ctrl-C reaches every process of the
+ * terminal's process group (pnpm, tsx, node), and a wrapper may relay it too. A repeat within
+ * `repeatWindowMs` of the first is taken as that same request, not as the impatient second one.
  */
 import type { PollerLogger } from './poller.js';
 
@@ -17,6 +21,10 @@ export interface ShutdownOptions {
   readonly proc?: Pick<NodeJS.Process, 'on' | 'off'>;
   /** Called with the exit status when the stop timed out or a second signal came. Default `process.exit`. */
   readonly forceExit?: (code: number) => void;
+  /** Signals this soon after the first are the same request delivered twice. Default 1000 ms. */
+  readonly repeatWindowMs?: number;
+  /** Real time, for the repeat window. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 export interface ShutdownHandle {
@@ -33,19 +41,22 @@ export function installShutdown(options: ShutdownOptions): ShutdownHandle {
   const forceExit = options.forceExit ?? ((code: number) => process.exit(code));
   const timeoutMs = options.timeoutMs ?? 5_000;
   const { logger } = options;
-  let stopping = false;
+  const repeatWindowMs = options.repeatWindowMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  let stoppingSince: number | undefined;
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => {
     resolveDone = resolve;
   });
 
   const trigger = (reason: StopSignal | 'error'): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (now() - stoppingSince < repeatWindowMs) return;
       logger.warn({ signal: reason }, 'second stop request: exiting now');
       forceExit(1);
       return;
     }
-    stopping = true;
+    stoppingSince = now();
     logger.info({ signal: reason }, 'stopping');
     const hard = setTimeout(() => {
       logger.error({ timeoutMs }, 'graceful stop took too long: exiting');

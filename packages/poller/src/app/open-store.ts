@@ -40,6 +40,8 @@ export interface PollerStore {
   readonly ready: Promise<void>;
   /** The writer, once the database is ready. */
   readonly writer: StoreWriter | undefined;
+  /** True while rows reach the database (false before it was reached, and while it is away). */
+  readonly online: boolean;
   /** Flushes (to the database, else the spool) and closes. Idempotent. */
   close(): Promise<void>;
 }
@@ -130,6 +132,9 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
     ready,
     get writer() {
       return sink.writer;
+    },
+    get online() {
+      return sink.writer?.online ?? false;
     },
     close: () => {
       closing ??= (async () => {

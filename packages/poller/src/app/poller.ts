@@ -4,8 +4,9 @@
  * that fails, a meter that is away or a database that is down never stops the others.
  *
  * Backfill runs at start, whenever the session is back to `ready` after a loss, when the
- * database is back after an outage (retried every `databaseRetryMs` until it can be asked), and
- * a few minutes after every half hour as a safety net (after the meter's EA/EB notification).
+ * database is back after an outage (seen through `databaseOnline`, and retried every
+ * `databaseRetryMs` while a pass finds it away), and a few minutes after every half hour as a
+ * safety net (after the meter's EA/EB notification).
  */
 import { EOJ, type FixedTimeEnergy } from '@b-route/echonet';
 import { nextBoundary, type ScheduleEntry } from '../schedule/schedule.js';
@@ -47,6 +48,8 @@ export interface PollerOptions {
   readonly openRetryMaxMs?: number;
   /** Retry of a backfill that found the database away. Default 60 s. */
   readonly databaseRetryMs?: number;
+  /** Whether the store reaches the database now (the writer's last attempt); watched every 30 s. */
+  readonly databaseOnline?: () => boolean;
   /** Periodic backfill this long after each half hour. Default 3 min. */
   readonly safetyNetDelayMs?: number;
   /** An info line with the counters this often (on the hour for the default). Default 1 h. */
@@ -127,6 +130,8 @@ export class Poller {
     for (const loop of this.sensorLoops) this.#tasks.push(loop.run(signal));
     if (this.#o.client) this.#tasks.push(this.#meter(this.#o.client, signal));
     this.#tasks.push(this.#status(signal));
+    if (this.#o.databaseOnline && this.#backfill)
+      this.#tasks.push(this.#watchDatabase(this.#o.databaseOnline, signal));
   }
 
   /** Resolves once the meter is joined and identified (scale known); never when there is no meter. */
@@ -293,6 +298,21 @@ export class Poller {
     }
   }
 
+  /** A backfill pass when the database comes back after an outage. */
+  async #watchDatabase(online: () => boolean, signal: AbortSignal): Promise<void> {
+    let was = online();
+    while (!signal.aborted) {
+      try {
+        await sleep(this.#o.clock, 30_000, signal);
+      } catch {
+        return;
+      }
+      const now = online();
+      if (now && !was) this.requestBackfill('database back');
+      was = now;
+    }
+  }
+
   /** What happened since start, every `statusIntervalMs`: enough to see at a glance that rows flow. */
   async #status(signal: AbortSignal): Promise<void> {
     const every = this.#o.statusIntervalMs ?? 3600_000;
@@ -328,6 +348,7 @@ export class Poller {
       try {
         const outcome = await backfill.run(signal);
         this.stats.backfills++;
+        this.#log.debug({ reason, ...outcome }, 'backfill pass done');
         if (outcome.status === 'done') {
           this.stats.backfillRows += outcome.rows;
         } else if (outcome.status === 'database-away') {

@@ -43,8 +43,8 @@ Options:
                      hardware; works on any machine
       --speed N      with --simulate: simulated seconds per real second (default 1)
       --seed N       with --simulate: seed of the simulated household (default 1)
-      --model M      with --simulate: dongle model, one of ${DONGLE_MODELS.join(', ')}
-                     (default bp35a1)
+      --model M      with --simulate: dongle model (default bp35a1), one of
+                     ${DONGLE_MODELS.join(', ')}
       --truth FILE   with --simulate: append the simulated meter's ground truth (JSON lines)
   -h, --help         show this help
 

@@ -167,6 +167,7 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
     logger,
     schedule: meterSchedule(config.schedule),
     historyBackfill: config.schedule.historyBackfill,
+    databaseOnline: () => store.online,
     sensors,
   });
   const proc = io.proc ?? process;

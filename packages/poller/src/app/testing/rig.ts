@@ -173,6 +173,7 @@ export async function createRig(): Promise<Rig> {
         clock,
         logger,
         schedule: meterSchedule(),
+        databaseOnline: () => store.online,
         ...options,
       });
       poller.start();

@@ -38,12 +38,18 @@ describe('history backfill', () => {
       const counts = await intervalCounts(meter);
       expect(counts.normal).toBeGreaterThan(44 * 48);
       expect(counts.reverse).toBeUndefined();
-      expect(rig.logger.lines.filter((l) => l.msg.startsWith('the meter has no reverse-direction history')).length).toBe(1);
+      expect(
+        rig.logger.lines.filter((l) => l.msg.startsWith('the meter has no reverse-direction history')).length,
+      ).toBe(1);
       // A later pass finds nothing to ask: reverse slots are no longer looked for.
       const marks = rig.logger.lines.length;
       run.poller.requestBackfill('test');
       await run.poller.backfillIdle();
-      expect(rig.logger.lines.slice(marks).some((l) => l.msg === 'filling 30-minute values from the meter history')).toBe(false);
+      expect(
+        rig.logger.lines
+          .slice(marks)
+          .some((l) => l.msg === 'filling 30-minute values from the meter history'),
+      ).toBe(false);
       await run.stop();
     } finally {
       await sim.close();
@@ -67,7 +73,11 @@ describe('history backfill', () => {
       const marks = rig.logger.lines.length;
       run.poller.requestBackfill('test');
       await run.poller.backfillIdle();
-      expect(rig.logger.lines.slice(marks).some((l) => l.msg === 'filling 30-minute values from the meter history')).toBe(false);
+      expect(
+        rig.logger.lines
+          .slice(marks)
+          .some((l) => l.msg === 'filling 30-minute values from the meter history'),
+      ).toBe(false);
       expect(sim.client.stats.framesSent - frames).toBeLessThanOrEqual(1);
       await untilSim(sim.clock, start + 5 * MIN);
       await run.stop();
@@ -85,9 +95,22 @@ describe('history backfill', () => {
       await run.poller.whenIdentified();
       await untilSim(sim.clock, start + 40 * MIN);
       await run.stop();
-      const rows = await rig.db.db.selectFrom('energy_interval').selectAll().where('meter', '=', meter).execute();
-      expect(rows.map((r) => r.source).sort()).toEqual(['fixed-time', 'fixed-time', 'fixed-time', 'fixed-time']);
-      expect(rows.map((r) => r.slot.getTime()).every((t) => t === Date.UTC(2026, 5, 3, 3, 30) || t === Date.UTC(2026, 5, 3, 4, 0))).toBe(true);
+      const rows = await rig.db.db
+        .selectFrom('energy_interval')
+        .selectAll()
+        .where('meter', '=', meter)
+        .execute();
+      expect(rows.map((r) => r.source).sort()).toEqual([
+        'fixed-time',
+        'fixed-time',
+        'fixed-time',
+        'fixed-time',
+      ]);
+      expect(
+        rows
+          .map((r) => r.slot.getTime())
+          .every((t) => t === Date.UTC(2026, 5, 3, 3, 30) || t === Date.UTC(2026, 5, 3, 4, 0)),
+      ).toBe(true);
     } finally {
       await sim.close();
     }

@@ -38,7 +38,9 @@ describe('readDongleInfo (-i) through a real serial port (PTY)', () => {
   });
 
   it('a port that does not exist: a transport.open error naming it', async () => {
-    await expect(readDongleInfo({ device: '/dev/ttyNOPE0', clock: systemClock, logger: quiet })).rejects.toMatchObject({
+    await expect(
+      readDongleInfo({ device: '/dev/ttyNOPE0', clock: systemClock, logger: quiet }),
+    ).rejects.toMatchObject({
       code: 'transport.open',
     });
   });

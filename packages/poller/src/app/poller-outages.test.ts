@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy } from '../store/test-proxy.js';
 import { HALF_HOUR_MS } from './clock.js';
+import type { MeterPort } from './meter-port.js';
 import { createSimulation, type Simulation } from './simulate.js';
 import {
   createRig,
@@ -258,4 +259,52 @@ describe('poller outages', () => {
       }
     },
   );
+
+  it('stopping while the meter is away and SKTERM never ends: the rows are flushed first, not after the session', async () => {
+    const start = Date.UTC(2026, 4, 25, 1, 0, 0);
+    const sim = createSimulation({ speed: SPEED, seed: 16, start });
+    try {
+      let closeCalled = false;
+      // The session close hangs (a dongle that never confirms SKTERM): nothing else may wait for it.
+      const real = sim.client;
+      const client: MeterPort = {
+        get state() {
+          return real.state;
+        },
+        get pan() {
+          return real.pan;
+        },
+        open: () => real.open(),
+        close: () => {
+          closeCalled = true;
+          return new Promise<void>(() => {});
+        },
+        get: (epcs, options) => real.get(epcs, options),
+        setHistoryDay1: (day, options) => real.setHistoryDay1(day, options),
+        notifications: () => real.notifications(),
+        on: (event, listener) => real.on(event, listener),
+        off: (event, listener) => real.off(event, listener),
+      };
+      const run = await rig.start(client, sim.clock);
+      await run.poller.whenIdentified();
+      await run.poller.backfillIdle();
+      const back = sim.clock.now() + 60 * MIN;
+      sim.sim.meterUnreachable(60 * MIN);
+      await untilSim(sim.clock, sim.clock.now() + 2 * MIN);
+      const flushed = new Promise<void>((resolve) => {
+        void run.poller.stop({
+          afterLoops: async () => {
+            await run.store.close();
+            resolve();
+          },
+        });
+      });
+      await flushed;
+      expect(closeCalled).toBe(true);
+      // Neither a request waiting for the meter nor the notification stream held the flush up.
+      expect(sim.clock.now()).toBeLessThan(back - 50 * MIN);
+    } finally {
+      await sim.close();
+    }
+  });
 });

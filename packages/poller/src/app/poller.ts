@@ -72,6 +72,8 @@ export class Poller {
   readonly #backfill: Backfill | undefined;
   readonly #abort = new AbortController();
   readonly #tasks: Promise<void>[] = [];
+  /** The INF stream ends only when the session is closed; it adds no row once stopping. */
+  #notificationsDone: Promise<void> = Promise.resolve();
   #started = false;
   #opened = false;
   #identified: Promise<void> | undefined;
@@ -172,7 +174,7 @@ export class Poller {
       await Promise.allSettled(this.#tasks);
       await this.#backfillRunning?.catch(() => undefined);
       const after = options.afterLoops?.();
-      await Promise.allSettled([closing, after]);
+      await Promise.allSettled([closing, after, this.#notificationsDone]);
       if (after) await after;
     })();
     return this.#stopping;
@@ -189,11 +191,8 @@ export class Poller {
     };
     client.on('state', onState);
     try {
-      const tasks = [
-        this.meterPoller!.run(signal),
-        this.#notifications(client, signal),
-        this.#identify(client, signal, 'start'),
-      ];
+      this.#notificationsDone = this.#notifications(client, signal);
+      const tasks = [this.meterPoller!.run(signal), this.#identify(client, signal, 'start')];
       if (this.#backfill) tasks.push(this.#safetyNet(signal));
       await Promise.all(tasks);
     } finally {

@@ -62,7 +62,7 @@ export function readingValue<T>(readings: Readings, epc: number): T | undefined 
 }
 
 /** True when the answer carries `epc` with data (a Get_SNA leaves it at PDC 0). */
-export function has(readings: Readings, epc: number): boolean {
+export function hasData(readings: Readings, epc: number): boolean {
   return readings.get(epc)?.edt != null;
 }
 
@@ -100,7 +100,7 @@ export function meterRow(id: string, at: number, readings: Readings, scale?: Ene
 
 /** E7 + E8 → power_sample; undefined when the answer carries neither. */
 export function powerSampleEntry(meter: string, at: number, readings: Readings): StoreEntry | undefined {
-  if (!has(readings, EPC.power) && !has(readings, EPC.currents)) return undefined;
+  if (!hasData(readings, EPC.power) && !hasData(readings, EPC.currents)) return undefined;
   const power = readingValue<number | null>(readings, EPC.power) ?? null;
   const currents = readingValue<{ r: number | null; t: number | null }>(readings, EPC.currents);
   return {
@@ -122,7 +122,7 @@ export function energyReadingEntry(
   readings: Readings,
   scale: EnergyScale,
 ): StoreEntry | undefined {
-  if (!has(readings, EPC.normal) && !has(readings, EPC.reverse)) return undefined;
+  if (!hasData(readings, EPC.normal) && !hasData(readings, EPC.reverse)) return undefined;
   const normal = readingValue<number | null>(readings, EPC.normal) ?? null;
   const reverse = readingValue<number | null>(readings, EPC.reverse) ?? null;
   return {

@@ -516,3 +516,31 @@ describe('SmartMeter: robustness and truth', () => {
     expect(p2.w).toBe(meter.household.powerAt(START + 4 * MINUTE_MS));
   });
 });
+
+describe('SmartMeter: one answer, one instant', () => {
+  it('takes E7 and E8 of one Get from the same sample and records it once, even when the clock ticks meanwhile', () => {
+    // A real clock that moves 1 ms at every look, under 10 000× speed: 10 s of simulated time
+    // pass between reading E7 and E8, more than the household's 10 s sample step.
+    let realMs = 0;
+    const real = { now: () => ++realMs, setTimeout: () => 0, clearTimeout: () => undefined };
+    const clock = new SimClock({ start: START, speed: 10_000, real });
+    const lines: string[] = [];
+    const meter = new SmartMeter({
+      clock,
+      seed: 7,
+      historyDays: 1,
+      household: { solar: { peakW: 4500 } },
+      truth: new TruthRecorder((l) => lines.push(l)),
+    });
+    lines.length = 0;
+    const answer = get(meter, 0xe7, 0xe8);
+    const power = lines.map((l) => JSON.parse(l)).filter((r) => r.type === 'power');
+    expect(power).toHaveLength(1);
+    const currents = P.instantaneousCurrents.decode(edtOf(answer, 0xe8));
+    expect(power[0]).toMatchObject({
+      w: P.instantaneousPower.decode(edtOf(answer, 0xe7)),
+      r: currents.r,
+      t: currents.t,
+    });
+  });
+});

@@ -92,6 +92,8 @@ export class SmartMeter extends EventEmitter<SmartMeterEvents> {
   readonly #pending = new Map<number, number>();
   #tid = 0;
   #timer: SimTimer | null = null;
+  /** The instant the frame being answered is answered at (see `handleFrame`). */
+  #frameTime: number | undefined;
 
   constructor(options: SmartMeterOptions) {
     super();
@@ -123,7 +125,7 @@ export class SmartMeter extends EventEmitter<SmartMeterEvents> {
       manufacturerCode,
     };
     this.meter = new MeterObject({
-      now: () => clock.now(),
+      now: () => this.#frameTime ?? clock.now(),
       household: this.household,
       counters: this.counters,
       history: this.history,
@@ -156,6 +158,17 @@ export class SmartMeter extends EventEmitter<SmartMeterEvents> {
    * for objects the node lacks, and malformed input.
    */
   handleFrame(bytes: Uint8Array, from: string): Uint8Array[] {
+    // One frame is answered at one instant: E7 and E8 of the same answer come from one sample,
+    // even when an accelerated clock ticks between reading one property and the next.
+    this.#frameTime = this.#clock.now();
+    try {
+      return this.#answer(bytes, from);
+    } finally {
+      this.#frameTime = undefined;
+    }
+  }
+
+  #answer(bytes: Uint8Array, from: string): Uint8Array[] {
     let request: Frame;
     try {
       request = decodeFrame(bytes);

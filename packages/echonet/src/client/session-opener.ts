@@ -23,7 +23,18 @@ export interface OpenerSettings {
 /** Progress of a scan, as the `scan` event reports it. */
 export type ScanProgress =
   | { readonly type: 'start'; readonly duration: number; readonly attempt: number; readonly attempts: number }
-  | { readonly type: 'beacon'; readonly channel: number; readonly panId: number; readonly lqi: number }
+  | {
+      readonly type: 'beacon';
+      readonly channel: number;
+      readonly channelPage: number;
+      readonly panId: number;
+      /** The meter's MAC (EPANDESC Addr), 16 hex digits. */
+      readonly addr: string;
+      readonly lqi: number;
+      /** Dual-stack dongles only. */
+      readonly side?: number;
+      readonly pairId?: string;
+    }
   | { readonly type: 'done'; readonly duration: number; readonly found: boolean };
 
 export interface OpenerHooks {
@@ -153,7 +164,16 @@ export async function scanForMeter(h: OpenerHooks, s: OpenerSettings): Promise<S
       // Only the meter paired with this ID should answer; a beacon of another contract is skipped.
       if (e.pairId !== undefined && e.pairId.toUpperCase() !== s.rbid.slice(-8).toUpperCase()) return;
       found.push(e);
-      h.progress({ type: 'beacon', channel: e.channel, panId: e.panId, lqi: e.lqi });
+      h.progress({
+        type: 'beacon',
+        channel: e.channel,
+        channelPage: e.channelPage,
+        panId: e.panId,
+        addr: e.addr,
+        lqi: e.lqi,
+        ...(e.side === undefined ? {} : { side: e.side }),
+        ...(e.pairId === undefined ? {} : { pairId: e.pairId }),
+      });
     });
     try {
       const done = link.waitFor(

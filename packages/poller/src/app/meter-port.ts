@@ -17,6 +17,20 @@ export interface MeterNotificationLike {
   readonly properties: ReadonlyArray<NotifiedProperty>;
 }
 
+/** A scan progress report; only `beacon` reports are stored. */
+export type ScanProgressLike =
+  | {
+      readonly type: 'beacon';
+      readonly channel: number;
+      readonly channelPage: number;
+      readonly panId: number;
+      readonly addr: string;
+      readonly lqi: number;
+      readonly side?: number;
+      readonly pairId?: string;
+    }
+  | { readonly type: 'start' | 'done' };
+
 export interface RequestSignal {
   readonly signal?: AbortSignal;
 }
@@ -36,4 +50,7 @@ export interface MeterPort {
   notifications(): AsyncIterableIterator<MeterNotificationLike>;
   on(event: 'state', listener: (state: string, previous: string) => void): unknown;
   off(event: 'state', listener: (state: string, previous: string) => void): unknown;
+  /** Scan progress; `beacon` carries the EPANDESC fields kept in `scan_log`. */
+  on(event: 'scan', listener: (progress: ScanProgressLike) => void): unknown;
+  off(event: 'scan', listener: (progress: ScanProgressLike) => void): unknown;
 }

@@ -282,8 +282,8 @@ describe('poller outages', () => {
         get: (epcs, options) => real.get(epcs, options),
         setHistoryDay1: (day, options) => real.setHistoryDay1(day, options),
         notifications: () => real.notifications(),
-        on: (event, listener) => real.on(event, listener),
-        off: (event, listener) => real.off(event, listener),
+        on: (event: 'state' | 'scan', listener: never) => real.on(event, listener),
+        off: (event: 'state' | 'scan', listener: never) => real.off(event, listener),
       };
       const run = await rig.start(client, sim.clock);
       await run.poller.whenIdentified();

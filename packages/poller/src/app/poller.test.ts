@@ -105,5 +105,12 @@ describe('poller over a PTY against the simulated meter', () => {
       .executeTakeFirstOrThrow();
     expect(meterRow).toMatchObject({ manufacturer: '000016', coefficient: 1, unit_kwh: 0.1, digits: 6 });
     expect(meterRow.serial).toMatch(/^SM\d{10}$/);
+
+    // The cold start scanned: the beacon that found the meter is in scan_log.
+    const scans = await db.selectFrom('scan_log').selectAll().execute();
+    expect(scans.length).toBeGreaterThanOrEqual(1);
+    expect(scans[0]).toMatchObject({ address: meter, channel_page: 9 });
+    expect(scans[0]!.channel).toBeGreaterThanOrEqual(33);
+    expect(scans[0]!.lqi).toBeGreaterThan(0);
   });
 });

@@ -15,7 +15,7 @@ import { Backfill, type SlotFinder } from './backfill.js';
 import { type Clock, HALF_HOUR_MS, sleep, sleepUntil } from './clock.js';
 import { MeterIdentity } from './meter-identity.js';
 import { MeterPoller } from './meter-poller.js';
-import type { MeterPort } from './meter-port.js';
+import type { MeterPort, ScanProgressLike } from './meter-port.js';
 import { fixedTimeEntry } from './rows.js';
 import { SensorLoop, type SensorSource } from './sensor-loop.js';
 import { put, type RowSink } from './sink.js';
@@ -181,6 +181,30 @@ export class Poller {
   }
 
   async #meter(client: MeterPort, signal: AbortSignal): Promise<void> {
+    // Every beacon of a scan (at start and in recovery) goes to scan_log: where the meter was
+    // heard, on which channel and how well, which is what a user asks when a scan finds nothing.
+    const onScan = (p: ScanProgressLike): void => {
+      if (p.type !== 'beacon') return;
+      this.#o.sink.add('scan_log', {
+        time: new Date(this.#o.clock.now()),
+        channel: p.channel,
+        channel_page: p.channelPage,
+        pan_id: p.panId,
+        address: p.addr,
+        lqi: p.lqi,
+        pair_id: p.pairId ?? null,
+        side: p.side ?? null,
+      });
+    };
+    client.on('scan', onScan);
+    try {
+      await this.#meterSession(client, signal);
+    } finally {
+      client.off('scan', onScan);
+    }
+  }
+
+  async #meterSession(client: MeterPort, signal: AbortSignal): Promise<void> {
     if (!(await this.#open(client, signal))) return;
     this.#opened = true;
     const onState = (state: string, previous: string): void => {

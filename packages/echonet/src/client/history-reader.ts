@@ -63,7 +63,7 @@ export abstract class HistoryReader extends MeterReader {
   /** 0xED as set on the meter. */
   async getHistory2Time(options?: RequestOptions): Promise<HistoryWindow> {
     const v = await this.one('history2Request', options);
-    return { timestamp: jstToDate({ ...v.time, second: 0 }), points: v.count };
+    return { timestamp: v.time === null ? null : jstToDate({ ...v.time, second: 0 }), points: v.count };
   }
   /**
    * Historical data 2 (EC): up to 12 half-hourly readings in both directions, newest first,
@@ -89,7 +89,7 @@ export abstract class HistoryReader extends MeterReader {
   /** 0xEF as set on the meter. */
   async getHistory3Time(options?: RequestOptions): Promise<HistoryWindow> {
     const v = await this.one('history3Request', options);
-    return { timestamp: jstToDate({ ...v.time, second: 0 }), points: v.count };
+    return { timestamp: v.time === null ? null : jstToDate({ ...v.time, second: 0 }), points: v.count };
   }
   /** Historical data 3 (EE): up to 10 one-minute readings both ways, newest first. */
   getHistoricalCumulativeEnergy3(

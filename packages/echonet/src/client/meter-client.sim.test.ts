@@ -160,7 +160,7 @@ describe.each(DONGLE_MODELS)('MeterClient on a simulated %s', (model) => {
     await run(client.setHistory2Time(at, 6));
     const window2 = await run(client.getHistory2Time());
     expect(window2.points).toBe(6);
-    expect(window2.timestamp.getTime() % 1_800_000).toBe(0);
+    expect(window2.timestamp!.getTime() % 1_800_000).toBe(0);
     const h2 = await run(client.getHistoricalCumulativeEnergy2({ timestamp: at }));
     expect(h2).toHaveLength(12);
     expect(h2[0]!.timestamp.getTime() - h2[1]!.timestamp.getTime()).toBe(1_800_000);

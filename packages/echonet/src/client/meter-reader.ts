@@ -28,7 +28,8 @@ export interface BidirectionalReading {
 
 /** The time (newest point) and number of points the meter returns for historical data 2/3. */
 export interface HistoryWindow {
-  readonly timestamp: Date;
+  /** `null` when the meter reports the window as not set yet (all FF). */
+  readonly timestamp: Date | null;
   readonly points: number;
 }
 

@@ -51,7 +51,11 @@ export interface HistorySeries {
 
 /** ED/EF: the newest time to collect for EC/EE and how many points (ED 1..12, EF 1..10). */
 export interface HistoryRequest {
-  readonly time: JstDateTime;
+  /**
+   * The first (newest) point asked for; `null` when the meter reports the request as not set
+   * (all bytes FF), which some meters do before the first SetC — momonga reads it the same way.
+   */
+  readonly time: JstDateTime | null;
   readonly count: number;
 }
 
@@ -189,10 +193,11 @@ export function historyRequest(
     settable: true,
     decode(edt) {
       expectSize(epc, edt, 7);
-      return { time: readSetDateTime(epc, edt, 0, false), count: edt[6]! };
+      return { time: readDateTime(epc, edt, 0, false), count: edt[6]! };
     },
     encode(value) {
       const out = new Uint8Array(7);
+      if (value.time === null) throw rangeError(epc, 'a history request needs a date-time');
       writeDateTime(epc, out, 0, value.time, false);
       out[6] = checkInt(epc, 'number of points', value.count, 1, maxPoints);
       return out;

@@ -134,6 +134,15 @@ describe('METER_PROPERTIES table', () => {
     expect(meterProperty(0xe6)).toBeUndefined();
   });
 
+  it('reads an unset (all-FF) ED/EF time as null, as meters report it before the first Set', () => {
+    const { history2Request, history3Request } = METER_PROPERTIES;
+    expect(history2Request.decode(fromHex('FFFFFFFFFFFF0C'))).toEqual({ time: null, count: 12 });
+    expect(history3Request.decode(fromHex('FFFFFFFFFFFF0A'))).toEqual({ time: null, count: 10 });
+    expect(() => history2Request.encode({ time: null, count: 12 })).toThrow(
+      expect.objectContaining({ code: 'property.range' }),
+    );
+  });
+
   it('marks only E5, ED and EF settable', () => {
     expect(METER_PROPERTY_LIST.filter((d) => d.settable).map((d) => d.epc)).toEqual([0xe5, 0xed, 0xef]);
   });
@@ -232,7 +241,6 @@ describe('meter property errors', () => {
     ['currentDate', '07EA021E'],
     ['fixedTimeEnergyNormal', '07EA0D140E00000000FE68'],
     ['standardVersion', '00000000'],
-    ['history2Request', 'FFFFFFFFFFFF0C'],
   ] as const)('rejects %s EDT %s with property.range', (name, hex) => {
     expect(errorOf(() => METER_PROPERTIES[name].decode(fromHex(hex))).code).toBe('property.range');
   });

@@ -192,6 +192,8 @@ export class MeterObject implements EchonetObject {
         }
         case 0xed: {
           const r = P.history2Request.decode(edt);
+          // A real meter refuses an unset (all-FF) time in a Set: SetC_SNA.
+          if (r.time === null) return false;
           const time = jstToDate(r.time).getTime();
           if (!this.#d.history.acceptsHalfHourRequest(now, time, r.count)) return false;
           this.#history2 = { time, count: r.count };
@@ -199,6 +201,8 @@ export class MeterObject implements EchonetObject {
         }
         case 0xef: {
           const r = P.history3Request.decode(edt);
+          // A real meter refuses an unset (all-FF) time in a Set: SetC_SNA.
+          if (r.time === null) return false;
           const time = jstToDate(r.time).getTime();
           if (!this.#d.history.acceptsMinuteRequest(now, time, r.count)) return false;
           this.#history3 = { time, count: r.count };

@@ -49,8 +49,8 @@ export interface MeterPort {
   /** INF/INFC from now until `close()`. */
   notifications(): AsyncIterableIterator<MeterNotificationLike>;
   on(event: 'state', listener: (state: string, previous: string) => void): unknown;
-  off(event: 'state', listener: (state: string, previous: string) => void): unknown;
   /** Scan progress; `beacon` carries the EPANDESC fields kept in `scan_log`. */
   on(event: 'scan', listener: (progress: ScanProgressLike) => void): unknown;
+  off(event: 'state', listener: (state: string, previous: string) => void): unknown;
   off(event: 'scan', listener: (progress: ScanProgressLike) => void): unknown;
 }

@@ -1,0 +1,74 @@
+/**
+ * `pnpm bench`: every benchmark figure of the project in one markdown table on stdout
+ * (progress on stderr), ready to paste into the README:
+ * - client (`benchClient`): time to the first reading cold and warm, frames per poll, readings
+ *   per minute — in simulated time, against the simulator's timings;
+ * - decode: transcript decoder throughput;
+ * - poller (`benchPoller`): CPU time and resident memory per simulated hour at the default schedule;
+ * - graph (`benchGraph`): query and render of a day, a month and a year of 10-second data.
+ * The poller and graph benchmarks use scratch databases on the shared test PostgreSQL
+ * (data/test-postgres). A section that throws is reported and makes the exit status 1.
+ */
+import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { benchClient } from '../packages/echonet/src/index.js';
+import { benchGraph } from '../packages/graph/src/index.js';
+import { benchPoller } from '../packages/poller/src/app/bench.js';
+import { benchDecode } from './bench/decode-bench.js';
+import { noteFor } from './bench/notes.js';
+import { type BenchRow, markdownTable } from './bench/table.js';
+import { formatDuration } from './lib/args.js';
+
+interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+const SECTIONS: readonly (readonly [string, () => Promise<readonly Figure[]>])[] = [
+  ['client', () => benchClient()],
+  ['decode', () => benchDecode()],
+  ['poller', () => benchPoller()],
+  ['graph', () => benchGraph()],
+];
+
+async function main(): Promise<number> {
+  const rows: BenchRow[] = [];
+  const failed: string[] = [];
+  const t0 = performance.now();
+  for (const [section, run] of SECTIONS) {
+    process.stderr.write(`bench: ${section} …`);
+    const start = performance.now();
+    try {
+      const figures = await run();
+      if (figures.length === 0) throw new Error('no figures');
+      for (const f of figures)
+        rows.push({ figure: f.name, value: f.value, unit: f.unit, notes: noteFor(f.name) });
+      process.stderr.write(` ${formatDuration((performance.now() - start) / 1000)}\n`);
+    } catch (e) {
+      failed.push(section);
+      const message = (e as Error)?.message?.split('\n')[0] ?? String(e);
+      rows.push({ figure: `${section} (benchmark failed)`, value: 'FAILED', unit: '', notes: message });
+      process.stderr.write(` FAILED\n${(e as Error)?.stack ?? String(e)}\n`);
+    }
+  }
+  const cpu = cpus();
+  const date = new Date().toISOString().slice(0, 10);
+  process.stdout.write(
+    `Benchmarks of ${date}: ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}, ` +
+      `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL 17 (embedded, fsync off); ` +
+      `${formatDuration((performance.now() - t0) / 1000)} in all.\n\n${markdownTable(rows)}\n`,
+  );
+  if (failed.length > 0) {
+    process.stderr.write(`bench: FAILED: ${failed.join(', ')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+const code = await main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error)?.stack ?? String(e)}\n`);
+  return 1;
+});
+process.exitCode = code;
+setTimeout(() => process.exit(code), 1000).unref();

@@ -1,0 +1,35 @@
+/** What each benchmark figure measures, for the notes column (first matching pattern wins). */
+
+const NOTES: readonly (readonly [RegExp, string])[] = [
+  [
+    /^client\.first-reading\.cold-start/,
+    'SKRESET, active scan, PANA join, first Get of E7; simulator timings',
+  ],
+  [/^client\.first-reading\.warm-start/, 'PAN cached: no scan, join and first Get'],
+  [/^client\.frames-per-poll/, 'target 1: the four properties in one Get'],
+  [/^client\.readings-per-minute/, 'back-to-back polls of E7+E8+E0+E3, simulated minutes'],
+  [/^client\.frames-per-minute/, 'the client keeps ≥ 1 s between frames'],
+  [/^decode\.records_per_second/, '`pnpm --filter echonet decode` core: SK parser + frame description'],
+  [/^decode\.megabytes_per_second/, 'generated transcript, hex ERXUDP, 64 KiB chunks, median of 3'],
+  [/^decode\.transcript_records/, 'SKSENDTO echo, EVENT 21, OK, ERXUDP per poll'],
+  [
+    /^poller\.cpu_per_simulated_hour/,
+    'default schedule; poller + in-process simulator + pg client, not the server',
+  ],
+  [/^poller\.peak_rss/, 'whole process (poller, simulator, pg client) while polling'],
+  [/^poller\.frames_per_simulated_hour/, 'E7+E8 every 30 s; E0+E3 and D3/D7/E1 ride along'],
+  [/^poller\.rows_per_simulated_hour/, 'all rows written (meter only, no sensors)'],
+  [/^poller\.meter_rows_per_simulated_hour/, 'rows from meter polls'],
+  [/^poller\.startup_backfill_cpu/, '45 days of E2/E4 history at start'],
+  [/^poller\.bench_real_time/, 'real time of the poller benchmark'],
+  [/^graph\.seed\.rows/, 'a year: 10-s power, 5-min readings, 30-min slots, 1-min BME280'],
+  [/^graph\.seed\.time/, 'generate_series into a scratch database'],
+  [/^graph\.\w+\.(day|month|year)\.query/, 'median of 3 after a warm-up'],
+  [/^graph\.\w+\.(day|month|year)\.render/, 'chart.js on node-canvas, 1280×720 PNG'],
+  [/^graph\.\w+\.(day|month|year)\.total/, 'query + render'],
+  [/^graph\.\w+\.(day|month|year)\.points/, 'points drawn for the power series'],
+];
+
+export function noteFor(figure: string): string {
+  return NOTES.find(([pattern]) => pattern.test(figure))?.[1] ?? '';
+}

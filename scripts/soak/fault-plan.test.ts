@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { faultPlan, type SoakEventKind } from './fault-plan.js';
+
+const HOUR = 3_600_000;
+const KINDS: SoakEventKind[] = [
+  'dongle-reset',
+  'dongle-unplug',
+  'meter-unreachable',
+  'database-down',
+  'poller-restart',
+];
+
+describe('faultPlan', () => {
+  it.each([1, 2, 7])(
+    '%d day(s): every kind of event, none overlapping, all over an hour before the end',
+    (days) => {
+      const plan = faultPlan(days);
+      expect(new Set(plan.map((e) => e.kind))).toEqual(new Set(KINDS));
+      for (let i = 1; i < plan.length; i++) {
+        const prev = plan[i - 1]!;
+        expect(plan[i]!.atMs, `${plan[i]!.kind} after ${prev.kind}`).toBeGreaterThanOrEqual(
+          prev.atMs + prev.durationMs + 30 * 60_000,
+        );
+      }
+      for (const e of plan) {
+        expect(e.atMs).toBeGreaterThanOrEqual(HOUR);
+        expect(e.atMs + e.durationMs).toBeLessThanOrEqual(days * 24 * HOUR - HOUR);
+      }
+    },
+  );
+
+  it('a week: a reset and an unplug every day, the meter away twice, one database outage and one restart', () => {
+    const plan = faultPlan(7);
+    const count = (k: SoakEventKind) => plan.filter((e) => e.kind === k).length;
+    expect(count('dongle-reset')).toBe(7);
+    expect(count('dongle-unplug')).toBe(7);
+    expect(count('meter-unreachable')).toBe(2);
+    expect(count('database-down')).toBe(1);
+    expect(count('poller-restart')).toBe(1);
+    expect(plan.find((e) => e.kind === 'database-down')!.durationMs).toBe(HOUR);
+    expect(plan.find((e) => e.kind === 'poller-restart')!.durationMs).toBe(3 * HOUR);
+  });
+
+  it('refuses a run too short to hold the events', () => {
+    expect(() => faultPlan(0.25)).toThrow(RangeError);
+  });
+});

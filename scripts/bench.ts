@@ -6,15 +6,16 @@
  * - decode: transcript decoder throughput;
  * - poller (`benchPoller`): CPU time and resident memory per simulated hour at the default schedule;
  * - graph (`benchGraph`): query and render of a day, a month and a year of 10-second data.
- * The poller and graph benchmarks use scratch databases on the shared test PostgreSQL
- * (data/test-postgres). A section that throws is reported and makes the exit status 1.
+ * Each section runs in a process of its own (bench/run-section.ts), so memory figures are its
+ * own. The poller and graph benchmarks use scratch databases on the shared test PostgreSQL
+ * (data/test-postgres). A section that fails is reported in the table and makes the exit
+ * status 1.
  */
+import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchClient } from '../packages/echonet/src/index.js';
-import { benchGraph } from '../packages/graph/src/index.js';
-import { benchPoller } from '../packages/poller/src/app/bench.js';
-import { benchDecode } from './bench/decode-bench.js';
+import { fileURLToPath } from 'node:url';
 import { noteFor } from './bench/notes.js';
 import { type BenchRow, markdownTable } from './bench/table.js';
 import { formatDuration } from './lib/args.js';
@@ -25,22 +26,41 @@ interface Figure {
   readonly unit: string;
 }
 
-const SECTIONS: readonly (readonly [string, () => Promise<readonly Figure[]>])[] = [
-  ['client', () => benchClient()],
-  ['decode', () => benchDecode()],
-  ['poller', () => benchPoller()],
-  ['graph', () => benchGraph()],
-];
+const SECTIONS = ['client', 'decode', 'poller', 'graph'] as const;
+const RUN_SECTION = join(dirname(fileURLToPath(import.meta.url)), 'bench', 'run-section.ts');
+
+/** Runs one section in a child process; rejects with its error output when it fails. */
+function runSection(section: string): Promise<Figure[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', RUN_SECTION, section], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && last.startsWith('[')) resolve(JSON.parse(last) as Figure[]);
+      else reject(new Error(err.trim() || `exit status ${code}`));
+    });
+  });
+}
 
 async function main(): Promise<number> {
   const rows: BenchRow[] = [];
   const failed: string[] = [];
   const t0 = performance.now();
-  for (const [section, run] of SECTIONS) {
+  for (const section of SECTIONS) {
     process.stderr.write(`bench: ${section} …`);
     const start = performance.now();
     try {
-      const figures = await run();
+      const figures = await runSection(section);
       if (figures.length === 0) throw new Error('no figures');
       for (const f of figures)
         rows.push({ figure: f.name, value: f.value, unit: f.unit, notes: noteFor(f.name) });
@@ -49,7 +69,7 @@ async function main(): Promise<number> {
       failed.push(section);
       const message = (e as Error)?.message?.split('\n')[0] ?? String(e);
       rows.push({ figure: `${section} (benchmark failed)`, value: 'FAILED', unit: '', notes: message });
-      process.stderr.write(` FAILED\n${(e as Error)?.stack ?? String(e)}\n`);
+      process.stderr.write(` FAILED\n${(e as Error)?.message ?? String(e)}\n`);
     }
   }
   const cpu = cpus();

@@ -15,7 +15,7 @@ export interface DecodeBenchResult {
 }
 
 export interface DecodeBenchOptions {
-  /** Polls in the transcript (4 lines each). Default 50 000. */
+  /** Polls in the transcript (4 lines each). Default 25 000. */
   readonly polls?: number;
   /** Timed runs; the median is reported. Default 3. */
   readonly runs?: number;
@@ -67,7 +67,7 @@ export function generateTranscript(polls: number): Uint8Array {
 }
 
 export async function benchDecode(options: DecodeBenchOptions = {}): Promise<DecodeBenchResult[]> {
-  const transcript = generateTranscript(options.polls ?? 50_000);
+  const transcript = generateTranscript(options.polls ?? 25_000);
   const runs = options.runs ?? 3;
   const chunk = 64 * 1024;
   const once = (): { records: number; errors: number } => {

@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    reporters: ['default', './scripts/vitest/summary-reporter.ts'],
     // One embedded PostgreSQL for the whole run; each test file gets its own fresh database.
     globalSetup: ['packages/poller/src/store/test-global-setup.ts'],
   },

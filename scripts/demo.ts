@@ -107,7 +107,9 @@ function summary(r: DemoReport): string[] {
   const lines = [
     `${r.interrupted ? 'Interrupted after' : 'Simulated'} ${r.simulatedHours.toFixed(1)} h of ${r.day} in ` +
       `${formatDuration(r.realSeconds)} at ${r.speed}×: ${r.polls} polls (${r.pollFailures} failed), ` +
-      `${r.backfilledSlots} history slots backfilled.`,
+      (r.backfilledSlots > 0
+        ? `${r.backfilledSlots} half-hour values backfilled from the meter's history.`
+        : "the meter's history was already stored."),
     `Stored for ${r.day} (meter ${r.meter}, ${r.database}):`,
   ];
   const width = Math.max(...Object.keys(r.tables).map((t) => t.length));
@@ -121,11 +123,17 @@ function summary(r: DemoReport): string[] {
   }
   for (const e of r.chartErrors) lines.push(`Chart failed: ${e}`);
   lines.push(`Poller log: ${rel(r.logFile)} (${r.warnings} warnings)`);
+  if (r.stopsServer)
+    lines.push(
+      'The embedded PostgreSQL the demo started is stopped again; the poller and graph commands start it.',
+    );
   return lines;
 }
 
 const code = await main().catch((e: unknown) => {
-  process.stderr.write(`demo: ${(e as Error)?.stack ?? String(e)}\n`);
+  // The store's and the graph's errors say what is wrong (port taken, directory not writable).
+  const known = typeof (e as { code?: unknown })?.code === 'string' && e instanceof Error;
+  process.stderr.write(`demo: ${known ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
   return 1;
 });
 process.exitCode = code;

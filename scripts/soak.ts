@@ -118,7 +118,9 @@ async function main(): Promise<number> {
 }
 
 const code = await main().catch((e: unknown) => {
-  process.stderr.write(`soak: ${(e as Error)?.stack ?? String(e)}\n`);
+  // The store's errors say what is wrong (port taken, directory not writable).
+  const known = typeof (e as { code?: unknown })?.code === 'string' && e instanceof Error;
+  process.stderr.write(`soak: ${known ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
   return 1;
 });
 process.exitCode = code;

@@ -22,7 +22,12 @@ import { meterSchedule } from '../../packages/poller/src/app/meter-poller.js';
 import { openStore, type PollerStore } from '../../packages/poller/src/app/open-store.js';
 import { Poller } from '../../packages/poller/src/app/poller.js';
 import { createSimulation } from '../../packages/poller/src/app/simulate.js';
-import { type DatabaseHandle, type DatabaseTarget, openDatabase } from '../../packages/poller/src/index.js';
+import {
+  type DatabaseHandle,
+  type DatabaseTarget,
+  openDatabase,
+  stopEmbedded,
+} from '../../packages/poller/src/index.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -46,6 +51,8 @@ export interface DemoOptions {
   readonly hours?: number;
   /** Rooftop solar peak W (0: none). Default 4000, so the chart shows selling. */
   readonly solarW?: number;
+  /** Stop the embedded server at the end if the demo started it. Default true. */
+  readonly stopServer?: boolean;
   /** Draw the charts. Default true. */
   readonly charts?: boolean;
   /** Aborting ends the simulation early; rows are flushed and no chart is drawn. */
@@ -100,6 +107,8 @@ export interface DemoReport {
   readonly logFile: string;
   /** `host:port/database`. */
   readonly database: string;
+  /** The demo started the embedded server and stops it again on its way out. */
+  readonly stopsServer: boolean;
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
@@ -113,6 +122,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const logFile = join(options.dataDir, 'demo.log');
   const logStream = createWriteStream(logFile, { flags: 'w' });
   const logger = createLogger({ level: 'info', stream: logStream, pretty: false });
+  const realStart = performance.now();
+  // First of all: starts the embedded server (initialising its cluster on a first run) if needed.
+  const handle = await openDatabase({ ...target, maxConnections: 2 }).catch((e: unknown) => {
+    logStream.end();
+    throw e;
+  });
+  const startedServer =
+    handle.embedded?.started && options.stopServer !== false ? handle.embedded.dir : undefined;
 
   const sim = createSimulation({
     speed,
@@ -126,8 +143,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const meter = sim.sim.radio.mac;
   const sensors = [sim.sensors.cpu, sim.sensors.co2, sim.sensors.bme280];
   let store: PollerStore | undefined;
-  let handle: DatabaseHandle | undefined;
-  const realStart = performance.now();
   try {
     store = await openStore({
       target,
@@ -167,7 +182,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     await sim.close();
     options.onProgress?.(last);
 
-    handle = await openDatabase({ ...target, maxConnections: 2 });
     const tables = await countDay(
       handle,
       meter,
@@ -216,12 +230,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       warnings: await countWarnings(logStream, logFile),
       logFile,
       database: handle.target,
+      stopsServer: startedServer !== undefined,
     };
   } finally {
     await store?.close().catch(() => undefined);
     await sim.close();
-    await handle?.close();
+    await handle.close();
     if (!logStream.writableEnded) logStream.end();
+    // A server the demo started goes again; one that was running (a poller's) stays.
+    if (startedServer) await stopEmbedded({ dir: startedServer }).catch(() => undefined);
   }
 }
 

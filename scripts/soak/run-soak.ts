@@ -327,6 +327,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           await stopPoller(current);
           if (await until(sim.clock, start + event.atMs + event.durationMs, options.signal)) {
             interrupted = true;
+            break;
           }
           current = await startPoller();
           break;

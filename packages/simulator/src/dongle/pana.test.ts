@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../meter/random.js';
+import { mulberry32 } from '../random.js';
 import { decodePana, PANA_AVP, PANA_FLAG, PANA_TYPE, PanaPeer } from './pana.js';
 
 function randomBytes(seed: number) {

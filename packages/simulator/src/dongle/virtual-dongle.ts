@@ -1,7 +1,7 @@
 import { type DongleModel, type SkCommandInput, SkCommandReader } from '@b-route/echonet';
 import type { SimTimer } from '../clock.js';
 import { Faults } from '../faults/faults.js';
-import { hash32, mulberry32 } from '../meter/random.js';
+import { hash32, mulberry32 } from '../random.js';
 import { macToLinkLocal } from './addresses.js';
 import {
   type Checked,

@@ -1,6 +1,6 @@
 import { decodeFrame } from '@b-route/echonet';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../meter/random.js';
+import { mulberry32 } from '../random.js';
 import { corruptFrame, Faults } from './faults.js';
 
 // Get_Res E7 = 632 W (real-traffic.txt)

@@ -1,4 +1,4 @@
-import { hash32, mulberry32 } from '../meter/random.js';
+import { hash32, mulberry32 } from '../random.js';
 import { type FaultSettings, inDailyWindow, NO_FAULTS, parseFaultSpec } from './spec.js';
 
 /**

@@ -1,5 +1,5 @@
+import { between, chance, hash32, mulberry32 } from '../random.js';
 import { DAY_MS, HOUR_MS, jstDayOfWeek, jstDayStart, MINUTE_MS } from './jst-calendar.js';
-import { between, chance, hash32, mulberry32 } from './random.js';
 
 /**
  * The daily life of the simulated household: when people get up, leave, come back and go to

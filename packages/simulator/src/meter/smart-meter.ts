@@ -12,6 +12,7 @@ import {
   toHex,
 } from '@b-route/echonet';
 import type { SimClock, SimTimer } from '../clock.js';
+import { hash32 } from '../random.js';
 import { type CounterOptions, type Counts, EnergyCounters } from './counters.js';
 import { type EchonetObject, serve } from './esv-handler.js';
 import { MeterHistory } from './history.js';
@@ -19,7 +20,6 @@ import { Household, type HouseholdOptions } from './household.js';
 import { DAY_MS, floorTo, HALF_HOUR_MS, jstDayNumber, jstDayStart } from './jst-calendar.js';
 import { type MeterIdentity, MeterObject } from './meter-object.js';
 import { NodeProfileObject } from './node-profile-object.js';
-import { hash32 } from './random.js';
 import type { TruthRecorder } from './truth.js';
 
 /** Logger the meter writes to; a pino logger fits. Namespace it `simulator:meter`. */

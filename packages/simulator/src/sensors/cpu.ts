@@ -1,5 +1,7 @@
+import { HOUR_MS, MINUTE_MS } from '../meter/jst-calendar.js';
+import { fractalNoise, smoothNoise } from '../random.js';
 import { type ClimateSource, indoorClimate } from './indoor-climate.js';
-import { fractalNoise, HOUR_MS, localTime, MINUTE_MS, smoothNoise } from './seeded.js';
+import { localTime } from './local-time.js';
 
 /**
  * A virtual CPU temperature source, shaped like a Raspberry Pi 4 in a case without a fan: the

@@ -1,4 +1,6 @@
-import { DAY_MS, fractalNoise, HOUR_MS, localTime, smoothNoise } from './seeded.js';
+import { DAY_MS, HOUR_MS } from '../meter/jst-calendar.js';
+import { fractalNoise, smoothNoise } from '../random.js';
+import { localTime } from './local-time.js';
 
 /**
  * Weather inside a Japanese home, as a pure function of time and seed: a Tokyo-like seasonal

@@ -1,4 +1,6 @@
-import { HOUR_MS, localTime, MINUTE_MS, unitHash } from './seeded.js';
+import { HOUR_MS, MINUTE_MS } from '../meter/jst-calendar.js';
+import { unitHash } from '../random.js';
+import { localTime } from './local-time.js';
 
 /**
  * CO2 in one room of a home: a well-mixed box model

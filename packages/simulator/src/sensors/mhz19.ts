@@ -1,6 +1,6 @@
+import { DAY_MS, MINUTE_MS } from '../meter/jst-calendar.js';
 import { type ClimateSource, indoorClimate } from './indoor-climate.js';
 import { IndoorCo2, type IndoorCo2Options } from './indoor-co2.js';
-import { DAY_MS, MINUTE_MS } from './seeded.js';
 
 /**
  * A virtual Winsen MH-Z19B/C NDIR CO2 sensor on its UART (9600 8N1).

@@ -36,6 +36,7 @@ export { COUNT_MAX, COUNT_NO_DATA, defineProperty, epcHex, type PropertyDef } fr
 export * from './frame/property-map.js';
 export * from './frame/superclass-properties.js';
 export * from './frame/types.js';
+export * from './prng.js';
 export * from './sk/command-reader.js';
 export * from './sk/command-words.js';
 export * from './sk/commands.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { asciiBytes, concatBytes } from '../sk/bytes.js';
+import { int, pick, type Rng, randomBytes, seededRandom } from '../sk/test-support.js';
 import { createDecoder } from './decode-stream.js';
 import type { DecodedRecord } from './records.js';
 
@@ -9,23 +10,6 @@ import type { DecodedRecord } from './records.js';
  * byte, fed in random chunks. The decoder must never throw, every record must be plain JSON data,
  * and the records must not depend on how the input was chunked.
  */
-
-type Rng = () => number;
-
-/** mulberry32: small, deterministic. */
-function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const int = (rng: Rng, max: number): number => Math.floor(rng() * max);
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[int(rng, items.length)]!;
-const randomBytes = (rng: Rng, n: number): Uint8Array => Uint8Array.from({ length: n }, () => int(rng, 256));
 
 const A = 'FE80:0000:0000:0000:021C:6400:6014:21A3';
 const B = 'FE80:0000:0000:0000:021D:1290:0005:747B';
@@ -179,7 +163,7 @@ function physicalLines(input: Uint8Array): number {
 
 describe('decode fuzz', () => {
   it('never throws on 3000 seeded documents; every record is plain JSON with a valid line number', () => {
-    const rng = seeded(0x5eed);
+    const rng = seededRandom(0x5eed);
     let records = 0;
     let errors = 0;
     for (let doc = 0; doc < 3000; doc++) {
@@ -211,15 +195,15 @@ describe('decode fuzz', () => {
   });
 
   it('gives the same records however the input is chunked', () => {
-    const rng = seeded(0xc4a7);
+    const rng = seededRandom(0xc4a7);
     for (let doc = 0; doc < 1000; doc++) {
       const input = document(rng);
-      expect(decodeChunked(input, seeded(doc)), `doc ${doc}`).toEqual(decodeChunked(input));
+      expect(decodeChunked(input, seededRandom(doc)), `doc ${doc}`).toEqual(decodeChunked(input));
     }
   });
 
   it('goes on decoding after any garbage line: the valid line that follows is read', () => {
-    const rng = seeded(0x9a7b);
+    const rng = seededRandom(0x9a7b);
     for (let i = 0; i < 2000; i++) {
       let junk = '';
       const n = int(rng, 200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, seededRandom } from './backoff.js';
+import { Backoff } from './backoff.js';
 
 describe('Backoff', () => {
   it('grows exponentially up to the cap without jitter', () => {
@@ -23,14 +23,5 @@ describe('Backoff', () => {
       expect(d).toBeGreaterThanOrEqual(bases[i]! * 0.5);
       expect(d).toBeLessThanOrEqual(Math.min(8000, bases[i]! * 1.5));
     });
-  });
-
-  it('seededRandom stays in [0, 1)', () => {
-    const r = seededRandom(42);
-    for (let i = 0; i < 1000; i++) {
-      const x = r();
-      expect(x).toBeGreaterThanOrEqual(0);
-      expect(x).toBeLessThan(1);
-    }
   });
 });

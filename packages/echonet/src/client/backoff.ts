@@ -3,6 +3,9 @@
  * the port, SKRESET, join). Jitter spreads the retries of many pollers that lost the same
  * meter at once; the seed makes a test run repeatable.
  */
+
+import { seededRandom } from '../prng.js';
+
 export interface BackoffOptions {
   /** Delay before the first retry, ms. Default 2 000. */
   initialMs?: number;
@@ -14,18 +17,6 @@ export interface BackoffOptions {
   jitter?: number;
   /** Seed of the jitter; the same seed gives the same delays. Default 1. */
   seed?: number;
-}
-
-/** mulberry32: a small, fast PRNG with a 32-bit state. Returns numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class Backoff {

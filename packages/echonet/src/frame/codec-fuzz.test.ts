@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EchonetError } from '../errors.js';
+import { seededRandom } from '../prng.js';
 import { decodeFrame, encodeFrame } from './codec.js';
 import { decodeProperty, describeFrame, propertyDef } from './describe.js';
 import { fromHex } from './hex.js';
@@ -8,19 +9,7 @@ import { METER_PROPERTY_LIST } from './meter-properties.js';
 import { NODE_PROFILE_PROPERTY_LIST } from './node-profile.js';
 import { EOJ, ESV, type Frame } from './types.js';
 
-/** mulberry32: small deterministic PRNG so every run fuzzes the same inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = prng(0x0288);
+const rand = seededRandom(0x0288);
 const int = (n: number) => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));

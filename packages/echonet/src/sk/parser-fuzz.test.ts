@@ -4,7 +4,7 @@ import { SkCommandReader } from './command-reader.js';
 import type { SkEvent } from './events.js';
 import { formatEvent } from './format-events.js';
 import { type PayloadMode, SkLineParser } from './parser.js';
-import { checkSkEvent, int, pick, type Rng, randomBytes, randomEvent, seeded } from './test-support.js';
+import { checkSkEvent, int, pick, type Rng, randomBytes, randomEvent, seededRandom } from './test-support.js';
 
 const SEEDS = [1, 2, 3, 42, 2024];
 const ROUNDS = 600;
@@ -78,7 +78,7 @@ describe('SkLineParser fuzz', () => {
   it.each(SEEDS)(
     'never throws, emits only union members, and does not depend on chunking (seed %i)',
     (seed) => {
-      const rng = seeded(seed);
+      const rng = seededRandom(seed);
       let errors = 0;
       for (let round = 0; round < ROUNDS; round++) {
         const input = randomInput(rng);
@@ -109,7 +109,7 @@ describe('SkLineParser fuzz', () => {
 
 describe('SkCommandReader fuzz', () => {
   it.each(SEEDS)('never throws and emits commands or errors with code and reason (seed %i)', (seed) => {
-    const rng = seeded(seed);
+    const rng = seededRandom(seed);
     for (let round = 0; round < ROUNDS; round++) {
       const reader = new SkCommandReader({ maxLineLength: pick(rng, [64, 4096]) });
       for (const chunk of chunked(rng, randomInput(rng))) {

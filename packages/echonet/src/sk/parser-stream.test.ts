@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asciiBytes, concatBytes } from './bytes.js';
 import type { SkEvent } from './events.js';
 import { SkLineParser } from './parser.js';
-import { int, seeded } from './test-support.js';
+import { int, seededRandom } from './test-support.js';
 
 const METER = 'FE80:0000:0000:0000:021C:6400:6014:21A3';
 const SELF = 'FE80:0000:0000:0000:021D:1290:0005:747B';
@@ -101,7 +101,7 @@ describe.each([false, true])('SkLineParser over a whole session (dual-stack: %s)
 
   it('gives identical events when fed one byte at a time, and in random chunks', () => {
     expect(parseChunks(Array.from(input, (x) => Uint8Array.of(x)))).toEqual(whole);
-    const rng = seeded(dual ? 7 : 3);
+    const rng = seededRandom(dual ? 7 : 3);
     for (let round = 0; round < 50; round++) {
       const chunks: Uint8Array[] = [];
       for (let at = 0; at < input.length; ) {

@@ -1,24 +1,14 @@
 /**
- * Helpers for the SK tests (not exported from the package): a seeded PRNG, a structural check of
+ * Helpers for the SK tests (not exported from the package): the seeded PRNG, a structural check of
  * the SkEvent union, and a generator of random well-formed events of every type and layout.
  */
 
 import { EVENTS_WITH_PARAM, SK_EVENT } from './event-numbers.js';
 import type { ErxudpLayout, SkEvent } from './events.js';
 
-export type Rng = () => number;
+export { seededRandom } from '../prng.js';
 
-/** mulberry32: small, fast, deterministic. */
-export function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type Rng = () => number;
 
 export const int = (rng: Rng, max: number): number => Math.floor(rng() * max);
 export const pick = <T>(rng: Rng, items: readonly T[]): T => items[int(rng, items.length)]!;

@@ -3,10 +3,11 @@
  * Everything is a pure function of a seed and integer inputs, so any instant can be recomputed
  * (and replayed) without state, and two parts built with one seed agree.
  *
- * The hashes are murmur3-style: a running combination of 32-bit words, alternately mixed with
- * the two murmur3 constants, then the murmur3 finaliser. `hash32` and `hashInts` feed their
- * words in differently and so give different numbers; both sequences are relied on by seeded
- * outputs and recorded transcripts, so neither may change.
+ * Stateful streams use echonet's `seededRandom` (mulberry32). The hashes here are
+ * murmur3-style: a running combination of 32-bit words, alternately mixed with the two murmur3
+ * constants, then the murmur3 finaliser. `hash32` and `hashInts` feed their words in differently
+ * and so give different numbers; seeded outputs and recorded transcripts rely on both sequences,
+ * so neither may change.
  */
 
 const TWO_32 = 0x1_0000_0000;
@@ -57,18 +58,6 @@ export function hashInts(seed: number, ...values: number[]): number {
 /** Uniform number in [0, 1) from a seed and integers. */
 export function unitHash(seed: number, ...values: number[]): number {
   return hashInts(seed, ...values) / TWO_32;
-}
-
-/** A seeded PRNG (mulberry32): returns a function giving uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / TWO_32;
-  };
 }
 
 /** `a` at `f` = 0 to `b` at `f` = 1, along a smoothstep (flat at both ends). */

@@ -1,9 +1,9 @@
+import { seededRandom } from '@b-route/echonet';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../random.js';
 import { decodePana, PANA_AVP, PANA_FLAG, PANA_TYPE, PanaPeer } from './pana.js';
 
 function randomBytes(seed: number) {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   return (n: number) => Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
 }
 

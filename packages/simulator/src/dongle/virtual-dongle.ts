@@ -1,7 +1,7 @@
-import { type DongleModel, type SkCommandInput, SkCommandReader } from '@b-route/echonet';
+import { type DongleModel, type SkCommandInput, SkCommandReader, seededRandom } from '@b-route/echonet';
 import type { SimTimer } from '../clock.js';
 import { Faults } from '../faults/faults.js';
-import { hash32, mulberry32 } from '../random.js';
+import { hash32 } from '../random.js';
 import { macToLinkLocal } from './addresses.js';
 import {
   type Checked,
@@ -96,7 +96,7 @@ export class VirtualDongle {
     this.#clock = options.clock;
     this.#meter = options.meter;
     this.#meterLla = macToLinkLocal(options.meter.mac);
-    this.#random = mulberry32(hash32(seed, 0xd0));
+    this.#random = seededRandom(hash32(seed, 0xd0));
     this.#trace = options.trace ?? (() => {});
     this.#registers = new RegisterBank(this.profile, {
       S07: () => this.#frameCounter,

@@ -1,6 +1,5 @@
-import { decodeFrame } from '@b-route/echonet';
+import { decodeFrame, seededRandom } from '@b-route/echonet';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../random.js';
 import { corruptFrame, Faults } from './faults.js';
 
 // Get_Res E7 = 632 W (real-traffic.txt)
@@ -32,7 +31,7 @@ describe('Faults', () => {
 
   it('corrupts frames so that the echonet decoder rejects every one', () => {
     expect(() => decodeFrame(FRAME)).not.toThrow();
-    const r = mulberry32(7);
+    const r = seededRandom(7);
     for (let i = 0; i < 200; i++) {
       const bad = corruptFrame(FRAME, r);
       expect(() => decodeFrame(bad), Buffer.from(bad).toString('hex')).toThrow();

@@ -1,4 +1,5 @@
-import { hash32, mulberry32 } from '../random.js';
+import { seededRandom } from '@b-route/echonet';
+import { hash32 } from '../random.js';
 import { type FaultSettings, inDailyWindow, NO_FAULTS, parseFaultSpec } from './spec.js';
 
 /**
@@ -14,7 +15,7 @@ export class Faults {
   /** @throws RangeError for a bad spec string. */
   constructor(settings: Partial<FaultSettings> | string = {}, seed = 1) {
     this.#settings = typeof settings === 'string' ? parseFaultSpec(settings) : { ...NO_FAULTS, ...settings };
-    this.#random = mulberry32(hash32(seed, 0xfa017));
+    this.#random = seededRandom(hash32(seed, 0xfa017));
   }
 
   get settings(): FaultSettings {

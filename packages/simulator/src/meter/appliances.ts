@@ -1,4 +1,5 @@
-import { between, chance, hash32, mulberry32 } from '../random.js';
+import { seededRandom } from '@b-route/echonet';
+import { between, chance, hash32 } from '../random.js';
 import { DAY_MS, HOUR_MS, jstDayOfWeek, jstDayStart, MINUTE_MS } from './jst-calendar.js';
 
 /**
@@ -54,7 +55,7 @@ export interface PlanOptions {
 
 /** The plan of JST day number `day` (pure function of seed and day). */
 export function planDay(day: number, options: PlanOptions): DayPlan {
-  const rand = mulberry32(hash32(options.seed, day, 0xda7));
+  const rand = seededRandom(hash32(options.seed, day, 0xda7));
   const d0 = jstDayStart(day);
   const at = (hours: number): number => Math.round(d0 + hours * HOUR_MS);
   const minutes = (lo: number, hi: number): number => Math.round(between(rand, lo, hi) * MINUTE_MS);

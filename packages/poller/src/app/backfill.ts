@@ -5,13 +5,13 @@
  * E4 reverse; protocol.md §5). Most meters keep 45 days. Slots holding only an approximate
  * 'poll' value are fetched too, so the meter's exact record replaces it.
  */
-import { type DayHistory, dateToJst, type JstDate } from '@b-route/echonet';
+import { type Clock, type DayHistory, dateToJst, type JstDate } from '@b-route/echonet';
 import type { Kysely } from 'kysely';
 import { isConnectionError } from '../store/db.js';
 import { missingIntervalSlots } from '../store/gaps.js';
 import type { StoreLogger } from '../store/logger.js';
 import type { Database, EnergyDirection } from '../store/schema.js';
-import { type Clock, DAY_MS, floorHalfHour, jstDayNumber, jstDayStart } from './clock.js';
+import { DAY_MS, floorHalfHour, jstDayNumber, jstDayStart } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
 import { EPC, historyEntries, readingValue } from './rows.js';

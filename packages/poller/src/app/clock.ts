@@ -1,22 +1,10 @@
 /**
  * Time as the poller sees it. Every loop, timestamp and timer of the application goes through an
- * injected `Clock`, so `--simulate --speed N` (and the tests) run the whole poller on the
- * simulator's accelerated clock. The echonet client's `Clock` and the simulator's `SimClock` fit.
+ * injected `Clock` (echonet's, which the simulator's `SimClock` fits), so `--simulate --speed N`
+ * (and the tests) run the whole poller on the simulator's accelerated clock.
  */
 
-export interface Clock {
-  /** Epoch milliseconds. */
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** The real clock: `Date.now` and the global timers. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import type { Clock } from '@b-route/echonet';
 
 /** Rejection reason of a sleep cut short by its signal, when the signal gives none. */
 export class AbortedError extends Error {
@@ -52,7 +40,10 @@ export function sleepUntil(clock: Clock, at: number, signal?: AbortSignal): Prom
   });
 }
 
-/** `sleepUntil(clock, clock.now() + ms, signal)`. */
+/**
+ * `sleepUntil(clock, clock.now() + ms, signal)`. Unlike echonet's `sleep` (one timer), it waits
+ * on when a timer fires early, so `clock.now()` has moved by at least `ms` when it resolves.
+ */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return sleepUntil(clock, clock.now() + Math.max(0, ms), signal);
 }

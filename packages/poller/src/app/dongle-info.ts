@@ -6,6 +6,7 @@
  * ROPT only reads; WOPT (a flash write) is never sent here.
  */
 import {
+  type Clock,
   createTransport,
   type DongleFamily,
   familyFromEvent,
@@ -14,7 +15,6 @@ import {
   SkLink,
   type TransportSpec,
 } from '@b-route/echonet';
-import type { Clock } from './clock.js';
 import type { PollerLogger } from './poller.js';
 
 export interface DongleInfo {

@@ -3,15 +3,17 @@
  * systeminformation for the CPU, an MH-Z19 on a UART (or a serial-to-TCP bridge), a BME280 on
  * /dev/i2c-N. Devices are opened on first reading, not here.
  */
+
 import { connect } from 'node:net';
 import { hostname } from 'node:os';
+import type { Clock } from '@b-route/echonet';
 import type { PollerConfig } from '../config/load-config.js';
 import { openBme280 } from '../sensors/bme280-open.js';
 import { SensorError } from '../sensors/errors.js';
 import { Mhz19, type Mhz19Options } from '../sensors/mhz19.js';
 import { openMhz19 } from '../sensors/mhz19-open.js';
 import type { StoreLogger } from '../store/logger.js';
-import { type Clock, sleep } from './clock.js';
+import { sleep } from './clock.js';
 import type { PollerSensor } from './poller.js';
 import type { SensorSource } from './sensor-loop.js';
 import { bme280SensorName, bme280Source, co2Source, cpuSource, type Opened } from './sensor-sources.js';

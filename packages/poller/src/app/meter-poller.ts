@@ -3,9 +3,10 @@
  * everything due at one boundary asked in ONE frame — one radio transmission, a fraction of the
  * ARIB STD-T108 send-time budget (protocol.md §6).
  */
+import type { Clock } from '@b-route/echonet';
 import { nextDue, type ScheduleEntry } from '../schedule/schedule.js';
 import type { StoreLogger } from '../store/logger.js';
-import { type Clock, HALF_HOUR_MS, sleepUntil } from './clock.js';
+import { HALF_HOUR_MS, sleepUntil } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
 import { EPC, energyReadingEntry, pollIntervalEntries, powerSampleEntry, type Readings } from './rows.js';

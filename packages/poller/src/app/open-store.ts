@@ -7,6 +7,7 @@
  * takes over replays them first. Nothing is written to a database that has not been migrated,
  * so a fresh server coming up late cannot reject rows for missing tables.
  */
+import type { Clock } from '@b-route/echonet';
 import type { Kysely } from 'kysely';
 import { type DatabaseHandle, type DatabaseTarget, openDatabase } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
@@ -16,7 +17,7 @@ import { Spool, type SpoolOptions } from '../store/spool.js';
 import { isStoreError, StoreError } from '../store/store-error.js';
 import { StoreWriter, type StoreWriterOptions } from '../store/writer.js';
 import { databaseSlotFinder, type SlotFinder } from './backfill.js';
-import { type Clock, sleep, timerOn } from './clock.js';
+import { sleep, timerOn } from './clock.js';
 import type { PollerLogger } from './poller.js';
 import type { RowSink } from './sink.js';
 

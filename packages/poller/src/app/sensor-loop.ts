@@ -3,10 +3,11 @@
  * the meter's cycles), rows to the sink. A failing sensor is logged and retried with growing
  * delays; it never throws out of its loop, so it cannot stop the meter polling or another sensor.
  */
+import type { Clock } from '@b-route/echonet';
 import { nextBoundary } from '../schedule/schedule.js';
 import type { StoreLogger } from '../store/logger.js';
 import type { StoreEntry } from '../store/rows.js';
-import { type Clock, sleepUntil } from './clock.js';
+import { sleepUntil } from './clock.js';
 import { put, type RowSink } from './sink.js';
 
 /** A sensor as the loop sees it. */

@@ -4,8 +4,7 @@
  * (database refused, stop timed out), 2 for a usage or configuration problem.
  */
 import { join } from 'node:path';
-import { MeterClient } from '@b-route/echonet';
-import { type Clock, systemClock } from '../app/clock.js';
+import { type Clock, MeterClient, systemClock } from '@b-route/echonet';
 import { formatDongleInfo, readDongleInfo } from '../app/dongle-info.js';
 import { enabledSensors, hardwareSensorSources } from '../app/hardware-sensors.js';
 import { createLogger, installDebugToggle, type Logger } from '../app/logger.js';

@@ -9,6 +9,7 @@ import { formatJstDateTime } from '../packages/graph/src/index.js';
 import { type DemoReport, runDemo } from './demo/run-demo.js';
 import { ArgError, formatDuration, positiveNumber } from './lib/args.js';
 import { createProgress } from './lib/progress.js';
+import { onStopSignal } from './lib/stop-signal.js';
 
 const USAGE = `Usage: pnpm demo [options]
 
@@ -66,13 +67,10 @@ async function main(): Promise<number> {
 
   const progress = createProgress();
   const abort = new AbortController();
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130);
+  onStopSignal(() => {
     progress.log('stopping: flushing the rows (Ctrl-C again to quit at once)');
     abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
 
   progress.log(
     `Simulating ${hours} h from 00:00 JST at ${speed}× (about ${formatDuration((hours * 3600) / speed)}): ` +

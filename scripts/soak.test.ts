@@ -35,7 +35,8 @@ describe('soak, one simulated day with every fault', () => {
 
     // Samples: expected = served − what never reached the host intact or came with no poller.
     const s = report.samples;
-    expect(s.expected).toBe(s.served - s.lostOnTheWay - s.withoutPoller);
+    expect(s.expected).toBe(s.served - s.lostOnTheWay - s.secondAnswers - s.withoutPoller);
+    expect(s.unobtainable).toBe(s.served - s.expected);
     expect(s.lostOnTheWay).toBeGreaterThan(0);
     expect(s.stored).toBeGreaterThanOrEqual(s.expected);
     expect(s.missing).toBe(0);

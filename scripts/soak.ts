@@ -12,6 +12,7 @@ import { formatJstDateTime } from '../packages/graph/src/index.js';
 import { createLogger } from '../packages/poller/src/app/logger.js';
 import { ArgError, formatDuration, positiveNumber } from './lib/args.js';
 import { createProgress } from './lib/progress.js';
+import { onStopSignal } from './lib/stop-signal.js';
 import { formatSoakReport } from './soak/format-report.js';
 import { runSoak, SOAK_DEFAULT_SPEED } from './soak/run-soak.js';
 import { embeddedScratchDatabase } from './soak/scratch-db.js';
@@ -73,13 +74,10 @@ async function main(): Promise<number> {
 
   const progress = createProgress();
   const abort = new AbortController();
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130);
+  onStopSignal(() => {
     progress.log('stopping: checking what was stored so far (Ctrl-C again to quit at once)');
     abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
 
   progress.log(
     `Soaking ${days} simulated days at ${speed}× (about ${formatDuration((days * 86_400) / speed)}), ` +

@@ -31,6 +31,8 @@ import {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+/** The simulated meter's MAC address (EPANDESC Addr), the `meter` of the demo's rows. */
+export const DEMO_METER_MAC = '001C6400DE300001';
 /** Simulated time the run goes on past the day, so the 24:00 slot (EA/EB at the boundary) is in. */
 const TAIL_MS = 5 * 60_000;
 
@@ -135,7 +137,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     speed,
     seed,
     start: from,
-    simulator: { solar: options.solarW ?? 4000 },
+    // A meter of its own: `start --simulate` runs the same household (seed 1) without solar, and
+    // its rows must not interleave with the demo's on one meter's chart.
+    simulator: { solar: options.solarW ?? 4000, meterMac: DEMO_METER_MAC },
     logger,
   });
   // Simulated time stands still until the store is open (initdb on a first run takes seconds).

@@ -43,7 +43,8 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   return {
     update(text) {
       if (tty) {
-        const width = Math.max(20, (stream.columns ?? 120) - 1);
+        // A pseudo-terminal without a size reports 0 columns.
+        const width = Math.max(20, (stream.columns || 120) - 1);
         // \r back to column 0, the text cut to the terminal width, then clear what the last one left.
         stream.write(`\r${text.length > width ? text.slice(0, width) : text}\x1b[K`);
         shown = true;

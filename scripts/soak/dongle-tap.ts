@@ -22,6 +22,11 @@ export interface TapCounts {
   corrupt: number;
   /** The same reply printed again (the duplicate fault). */
   duplicates: number;
+  /**
+   * A second answer to one request: the client sent it again before the first answer came
+   * (an answer slowed past the client's timeout); the first answer is the one it takes.
+   */
+  answersToResends: number;
   /** `FAIL ER10` answers (the fail-er10 fault). */
   failEr10: number;
   /** INF notifications from the meter (EA/EB at each half hour). */
@@ -33,16 +38,23 @@ interface Source {
 }
 
 /**
- * The simulator prints a duplicate 50–400 ms after the original; at high speed the host sees it
- * up to several simulated seconds later (one real millisecond is seconds of simulated time).
- * The same TID with the same bytes within a minute is that duplicate: TIDs only repeat after
- * the client starts counting again on a new session.
+ * Answers with the TID of an answer seen less than this long ago answer the same request: a
+ * duplicate (same bytes; printed 50–400 ms after the original, seen up to seconds later at high
+ * speed, where one real millisecond is seconds of simulated time) or the answer to a resend.
+ * TIDs only repeat otherwise after the client starts counting again on a new session.
  */
-const DUPLICATE_WINDOW_MS = 60_000;
+const SAME_REQUEST_WINDOW_MS = 60_000;
 
 export class DongleTap {
   readonly delivered: DeliveredPower[] = [];
-  readonly counts: TapCounts = { datagrams: 0, corrupt: 0, duplicates: 0, failEr10: 0, notifications: 0 };
+  readonly counts: TapCounts = {
+    datagrams: 0,
+    corrupt: 0,
+    duplicates: 0,
+    answersToResends: 0,
+    failEr10: 0,
+    notifications: 0,
+  };
   readonly #parser = new SkLineParser();
   readonly #now: () => number;
   readonly #lastByTid = new Map<number, { at: number; hex: string }>();
@@ -83,8 +95,9 @@ export class DongleTap {
     const hex = Buffer.from(data).toString('hex');
     const last = this.#lastByTid.get(frame.tid);
     this.#lastByTid.set(frame.tid, { at, hex });
-    if (last !== undefined && last.hex === hex && at - last.at < DUPLICATE_WINDOW_MS) {
-      this.counts.duplicates++;
+    if (last !== undefined && at - last.at < SAME_REQUEST_WINDOW_MS) {
+      if (last.hex === hex) this.counts.duplicates++;
+      else this.counts.answersToResends++;
       return;
     }
     this.delivered.push({ at, tid: frame.tid, powerW: METER_PROPERTIES.instantaneousPower.decode(e7.edt) });

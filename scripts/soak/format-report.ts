@@ -41,12 +41,13 @@ export function formatSoakReport(r: SoakReport): string[] {
       `database down ${times(dbDown.length)} (${durations(dbDown.map((e) => e.durationMin))}), ` +
       `poller restarted ${times(restarts.length)} (${durations(restarts.map((e) => e.durationMin))} down)`,
     `Faults seen: ${r.faults.repliesDropped} replies dropped, ${r.faults.corruptReplies} corrupt, ` +
-      `${r.faults.duplicateReplies} duplicated, ${r.faults.failEr10} FAIL ER10, ` +
+      `${r.faults.duplicateReplies} duplicated, ${r.faults.answersToResends} second answers to a resend, ` +
+      `${r.faults.failEr10} FAIL ER10, ` +
       `${r.faults.repliesLostNoSession} lost without a session, ${r.faults.dongleReboots} dongle reboots; ` +
       `client sessions: ${states || 'no recovery'}`,
     `Power samples: ${s.served} served by the meter, ${s.unobtainable} unobtainable (${s.lostOnTheWay} lost or ` +
-      `corrupted on the way, ${s.withoutPoller} with no poller running), ${s.expected} expected, ${s.stored} stored; ` +
-      `missing ${s.missing}, unexplained ${s.unexplained}`,
+      `corrupted on the way, ${s.secondAnswers} second answers, ${s.withoutPoller} with no poller running), ` +
+      `${s.expected} expected, ${s.stored} stored; missing ${s.missing}, unexplained ${s.unexplained}`,
     `Half-hour values: ${i.window} in the run + ${i.history} of the meter's earlier history (both directions); ` +
       `lost ${i.lost}, mismatched ${i.mismatched}; by source: ${sources}; ` +
       `restart gap ${i.restartGap}, filled from the meter's history ${i.restartGapFromHistory}`,

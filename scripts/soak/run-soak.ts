@@ -14,10 +14,12 @@
  *   the start, and every slot of the run), both directions, must be in energy_interval with the
  *   meter's count and kWh;
  * - power samples: a sample is *expected* when the meter served it AND its reply reached the
- *   host's serial line intact (seen by `DongleTap`) while a poller was running. Samples the meter
- *   served whose reply was lost (drop/corrupt faults, re-authentication, meter out of reach,
- *   reset or unplug in flight) or that arrived while no poller ran are *unobtainable*. Every
- *   expected sample must be stored, and every stored sample must be one the meter delivered;
+ *   host's serial line intact (seen by `DongleTap`) as the first answer to its request while a
+ *   poller was running. Samples the meter served whose reply was lost (drop/corrupt faults,
+ *   re-authentication, meter out of reach, reset or unplug in flight), that answered a request
+ *   already answered (the client had sent it again), or that arrived while no poller ran are
+ *   *unobtainable*. Every expected sample must be stored, and every stored sample must be one
+ *   the meter delivered;
  * - crashes (unhandled rejections, uncaught exceptions) are counted, not fatal; peak RSS.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -123,6 +125,7 @@ export interface SoakReport {
     readonly repliesLostNoSession: number;
     readonly corruptReplies: TapCounts['corrupt'];
     readonly duplicateReplies: TapCounts['duplicates'];
+    readonly answersToResends: TapCounts['answersToResends'];
     readonly failEr10: TapCounts['failEr10'];
     readonly dongleReboots: number;
     /** Client session states entered (reauthenticating, recovering, …). */
@@ -135,6 +138,8 @@ export interface SoakReport {
     readonly unobtainable: number;
     /** Of those: lost or corrupted between the meter and the host. */
     readonly lostOnTheWay: number;
+    /** Of those: a second answer to a request the client had sent again (it takes the first). */
+    readonly secondAnswers: number;
     /** Of those: reached the host while no poller was running (stopping, restarting). */
     readonly withoutPoller: number;
     /** Reached the host intact while a poller ran. */
@@ -418,6 +423,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         repliesLostNoSession: trace.noSession,
         corruptReplies: tap.counts.corrupt,
         duplicateReplies: tap.counts.duplicates,
+        answersToResends: tap.counts.answersToResends,
         failEr10: tap.counts.failEr10,
         dongleReboots: trace.reboots,
         sessionStates,
@@ -425,7 +431,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       samples: {
         served,
         unobtainable: served - expected,
-        lostOnTheWay: served - tap.delivered.length,
+        lostOnTheWay: served - tap.delivered.length - tap.counts.answersToResends,
+        secondAnswers: tap.counts.answersToResends,
         withoutPoller: tap.delivered.length - expected,
         expected,
         stored: powerRows.length,

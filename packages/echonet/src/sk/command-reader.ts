@@ -6,16 +6,9 @@
  * the exception: DATALEN raw bytes follow its DATALEN token and ONE space, with no line end
  * after them (see `data-start.ts` for how DATALEN is found without knowing the family).
  */
-import {
-  ascii,
-  ByteQueue,
-  DEFAULT_MAX_LINE_LENGTH,
-  ERROR_RAW_PREFIX,
-  escapeRaw,
-  firstNonPrintable,
-} from './bytes.js';
+import { ascii, DEFAULT_MAX_LINE_LENGTH, ERROR_RAW_PREFIX } from './bytes.js';
 import { findDataStart } from './data-start.js';
-import { redactCommand } from './redact.js';
+import { LineFramer, nonPrintableError } from './line-framer.js';
 
 export type SkCommandInput =
   | {
@@ -43,96 +36,53 @@ export interface SkCommandReaderOptions {
 }
 
 export class SkCommandReader {
-  private readonly queue = new ByteQueue();
-  private readonly maxLineLength: number;
-  /** After an overflow: drop bytes up to the next line end. */
-  private discarding = false;
+  private readonly framer: LineFramer;
 
   constructor(options: SkCommandReaderOptions = {}) {
-    this.maxLineLength = Math.max(16, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+    this.framer = new LineFramer(Math.max(16, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH));
   }
 
   /** Feeds bytes as they arrive (split anywhere). Never throws. */
   push(chunk: Uint8Array): SkCommandInput[] {
     const out: SkCommandInput[] = [];
-    try {
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('push expects a Uint8Array');
-      this.queue.append(chunk);
-      while (this.step(out)) {
-        // each step consumes input or returns false to wait for more
-      }
-    } catch (cause) {
-      this.queue.clear();
-      this.discarding = false;
-      out.push({
-        type: 'error',
-        code: 'sk.malformed',
-        reason: `reader failure: ${cause instanceof Error ? cause.message : String(cause)}`,
-        raw: '',
-      });
-    }
+    const failure = this.framer.feed(chunk, () => this.step(out));
+    if (failure !== undefined)
+      out.push({ type: 'error', code: 'sk.malformed', reason: `reader failure: ${failure}`, raw: '' });
     return out;
   }
 
   private step(out: SkCommandInput[]): boolean {
-    if (this.discarding) {
-      const end = this.queue.indexOfLineEnd();
-      if (end === -1) {
-        this.queue.clear();
-        return false;
-      }
-      this.queue.take(end);
-      this.discarding = false;
-    }
-    this.queue.skipLineEnds();
-    const bytes = this.queue.view();
-    if (bytes.length === 0) return false;
+    const bytes = this.framer.next();
+    if (bytes === undefined) return false;
 
     const start = findDataStart(bytes, ['SKSENDTO']);
     if (start.status === 'found') {
       // The same verdict as while the header was still arriving without a line end.
-      if (start.dataStart > this.maxLineLength)
+      if (start.dataStart > this.framer.maxLineLength)
         return this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX));
-      const end = start.dataStart + start.length;
-      if (end > this.maxLineLength)
+      const raw = this.framer.takeCounted(start.dataStart + start.length);
+      if (raw === 'more') return false;
+      if (raw === 'overflow')
         return this.overflow(out, bytes.subarray(0, Math.min(start.dataStart - 1, 4 * ERROR_RAW_PREFIX)));
-      if (bytes.length < end) return false;
-      const raw = this.queue.take(end);
       this.emit(out, raw.subarray(0, start.dataStart - 1), raw, raw.slice(start.dataStart));
       return true;
     }
-    const end = this.queue.indexOfLineEnd();
-    if (end === -1 || end > this.maxLineLength) {
-      return bytes.length > this.maxLineLength
-        ? this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX))
-        : false;
-    }
-    const line = this.queue.take(end);
+    const line = this.framer.takeLine();
+    if (line === 'more') return false;
+    if (line === 'overflow') return this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX));
     this.emit(out, line, line);
     return true;
   }
 
-  /** `shown`: what of the line goes into `raw` (the same bytes however the input was split). */
   private overflow(out: SkCommandInput[], shown: Uint8Array): boolean {
-    out.push({
-      type: 'error',
-      code: 'sk.overflow',
-      reason: `command line longer than ${this.maxLineLength} bytes`,
-      raw: redactCommand(escapeRaw(shown)),
-    });
-    this.discarding = true;
+    out.push(this.framer.overflow('command line', shown));
     return true;
   }
 
   private emit(out: SkCommandInput[], header: Uint8Array, raw: Uint8Array, data?: Uint8Array): void {
-    const bad = firstNonPrintable(header);
-    if (bad !== -1) {
-      out.push({
-        type: 'error',
-        code: 'sk.malformed',
-        reason: `non-printable byte 0x${header[bad]!.toString(16).padStart(2, '0')} at column ${bad}`,
-        raw: redactCommand(escapeRaw(header.subarray(0, ERROR_RAW_PREFIX))),
-      });
+    const bad = nonPrintableError(header);
+    if (bad !== undefined) {
+      out.push(bad);
       return;
     }
     const words = ascii(header)

@@ -13,18 +13,12 @@
  * DATALEN is found by its token position, see `data-start.ts`.
  */
 import { toHex } from '../frame/hex.js';
-import {
-  ascii,
-  ByteQueue,
-  DEFAULT_MAX_LINE_LENGTH,
-  ERROR_RAW_PREFIX,
-  escapeRaw,
-  firstNonPrintable,
-} from './bytes.js';
+import { ascii, DEFAULT_MAX_LINE_LENGTH, ERROR_RAW_PREFIX, escapeRaw } from './bytes.js';
 import { findDataStart } from './data-start.js';
 import { decidePayload, erxudpFromHeader, type PayloadMode } from './erxudp.js';
 import type { SkEvent } from './events.js';
 import { malformed, parseLine } from './line-events.js';
+import { LineFramer, nonPrintableError } from './line-framer.js';
 import { PanDescBlock } from './pandesc-block.js';
 import { redactCommand } from './redact.js';
 
@@ -41,16 +35,13 @@ export interface SkLineParserOptions {
 }
 
 export class SkLineParser {
-  private readonly queue = new ByteQueue();
-  private readonly maxLineLength: number;
+  private readonly framer: LineFramer;
   private payload: PayloadMode;
-  /** After an overflow or a broken ERXUDP: drop bytes up to the next line end. */
-  private discarding = false;
   private block: PanDescBlock | undefined;
 
   constructor(options: SkLineParserOptions = {}) {
     this.payload = options.payload ?? 'auto';
-    this.maxLineLength = Math.max(64, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+    this.framer = new LineFramer(Math.max(64, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH));
   }
 
   /** Changes how ERXUDP payloads are read from the next datagram on. */
@@ -61,22 +52,10 @@ export class SkLineParser {
   /** Feeds bytes as they arrive. Returns the events completed by them, in order. Never throws. */
   push(chunk: Uint8Array): SkEvent[] {
     const out: SkEvent[] = [];
-    try {
-      if (!(chunk instanceof Uint8Array)) throw new TypeError('push expects a Uint8Array');
-      this.queue.append(chunk);
-      while (this.step(out)) {
-        // each step consumes input or returns false to wait for more
-      }
-    } catch (cause) {
-      this.queue.clear();
-      this.discarding = false;
+    const failure = this.framer.feed(chunk, () => this.step(out));
+    if (failure !== undefined) {
       this.block = undefined;
-      out.push({
-        type: 'error',
-        code: 'sk.malformed',
-        reason: `parser failure: ${cause instanceof Error ? cause.message : String(cause)}`,
-        raw: '',
-      });
+      out.push({ type: 'error', code: 'sk.malformed', reason: `parser failure: ${failure}`, raw: '' });
     }
     return out;
   }
@@ -92,48 +71,34 @@ export class SkLineParser {
   }
 
   private step(out: SkEvent[]): boolean {
-    if (this.discarding) {
-      const end = this.queue.indexOfLineEnd();
-      if (end === -1) {
-        this.queue.clear();
-        return false;
-      }
-      this.queue.take(end);
-      this.discarding = false;
-    }
-    this.queue.skipLineEnds();
-    const bytes = this.queue.view();
-    if (bytes.length === 0) return false;
+    const bytes = this.framer.next();
+    if (bytes === undefined) return false;
 
     const start = findDataStart(bytes);
     if (start.status === 'found') {
       // The same verdict as while the header was still arriving without a line end.
-      if (start.dataStart > this.maxLineLength)
+      if (start.dataStart > this.framer.maxLineLength)
         return this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX), 'line');
       return start.word === 'SKSENDTO'
         ? this.sendtoEcho(out, bytes, start.dataStart, start.length)
         : this.erxudp(out, bytes, start.dataStart, start.length);
     }
-    const end = this.queue.indexOfLineEnd();
-    if (end === -1 || end > this.maxLineLength) {
-      return bytes.length > this.maxLineLength
-        ? this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX), 'line')
-        : false;
-    }
-    this.line(out, this.queue.take(end));
+    const line = this.framer.takeLine();
+    if (line === 'more') return false;
+    if (line === 'overflow') return this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX), 'line');
+    this.line(out, line);
     return true;
   }
 
   private sendtoEcho(out: SkEvent[], bytes: Uint8Array, dataStart: number, length: number): boolean {
-    const end = dataStart + length;
-    if (end > this.maxLineLength)
+    const raw = this.framer.takeCounted(dataStart + length);
+    if (raw === 'more') return false;
+    if (raw === 'overflow')
       return this.overflow(
         out,
         bytes.subarray(0, Math.min(dataStart - 1, 4 * ERROR_RAW_PREFIX)),
         'SKSENDTO echo',
       );
-    if (bytes.length < end) return false;
-    const raw = this.queue.take(end);
     const header = raw.subarray(0, dataStart);
     if (this.rejectNonPrintable(out, header)) return true;
     this.emit(out, {
@@ -145,9 +110,9 @@ export class SkLineParser {
   }
 
   private erxudp(out: SkEvent[], bytes: Uint8Array, dataStart: number, length: number): boolean {
-    const decision = decidePayload(bytes, dataStart, length, this.payload, this.maxLineLength);
+    const decision = decidePayload(bytes, dataStart, length, this.payload, this.framer.maxLineLength);
     if (decision.kind === 'more') return false;
-    const header = this.queue.take(dataStart).subarray(0, dataStart - 1);
+    const header = this.framer.queue.take(dataStart).subarray(0, dataStart - 1);
     if (decision.kind === 'bad') {
       this.emit(out, {
         type: 'error',
@@ -155,10 +120,10 @@ export class SkLineParser {
         reason: decision.reason,
         raw: redactCommand(escapeRaw(header.subarray(0, 4 * ERROR_RAW_PREFIX))),
       });
-      this.discarding = true;
+      this.framer.discardLine();
       return true;
     }
-    this.queue.take(decision.end - dataStart);
+    this.framer.queue.take(decision.end - dataStart);
     if (this.rejectNonPrintable(out, header)) return true;
     const text = ascii(header);
     const ev = erxudpFromHeader(text.split(' '), decision.kind, decision.data);
@@ -190,26 +155,14 @@ export class SkLineParser {
   }
 
   private rejectNonPrintable(out: SkEvent[], bytes: Uint8Array): boolean {
-    const bad = firstNonPrintable(bytes);
-    if (bad === -1) return false;
-    this.emit(out, {
-      type: 'error',
-      code: 'sk.malformed',
-      reason: `non-printable byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at column ${bad}`,
-      raw: redactCommand(escapeRaw(bytes.subarray(0, 4 * ERROR_RAW_PREFIX))),
-    });
+    const bad = nonPrintableError(bytes, 4 * ERROR_RAW_PREFIX);
+    if (bad === undefined) return false;
+    this.emit(out, bad);
     return true;
   }
 
-  /** `shown`: what of the line goes into `raw` (the same bytes however the input was split). */
   private overflow(out: SkEvent[], shown: Uint8Array, what: string): boolean {
-    this.emit(out, {
-      type: 'error',
-      code: 'sk.overflow',
-      reason: `${what} longer than ${this.maxLineLength} bytes`,
-      raw: redactCommand(escapeRaw(shown)),
-    });
-    this.discarding = true;
+    this.emit(out, this.framer.overflow(what, shown));
     return true;
   }
 

@@ -142,37 +142,32 @@ function spread(points: readonly SeriesPoint[]): number | null {
 }
 
 /**
+ * Where `latestMeter` looks, in order. Slots are readings at half-hour boundaries: the one at
+ * `end` closes the range's last half hour, so it counts.
+ */
+const LATEST_SOURCES = [
+  ['power_sample', 'time', '<'],
+  ['energy_reading', 'time', '<'],
+  ['energy_interval', 'slot', '<='],
+] as const;
+
+/**
  * The meter whose data is latest in the range: power first, then cumulative readings, then
  * slots. Each is one backward step on the (time) index.
  */
 export async function latestMeter(db: Kysely<Database>, range: TimeRange): Promise<string | null> {
-  const fromPower = await db
-    .selectFrom('power_sample')
-    .select('meter')
-    .where('time', '>=', range.start)
-    .where('time', '<', range.end)
-    .orderBy('time', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (fromPower) return fromPower.meter;
-  const fromReading = await db
-    .selectFrom('energy_reading')
-    .select('meter')
-    .where('time', '>=', range.start)
-    .where('time', '<', range.end)
-    .orderBy('time', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (fromReading) return fromReading.meter;
-  const fromSlot = await db
-    .selectFrom('energy_interval')
-    .select('meter')
-    .where('slot', '>=', range.start)
-    .where('slot', '<=', range.end)
-    .orderBy('slot', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return fromSlot?.meter ?? null;
+  for (const [table, column, beforeEnd] of LATEST_SOURCES) {
+    const row = await db
+      .selectFrom(table)
+      .select('meter')
+      .where(column, '>=', range.start)
+      .where(column, beforeEnd, range.end)
+      .orderBy(column, 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return row.meter;
+  }
+  return null;
 }
 
 interface SampleRow {

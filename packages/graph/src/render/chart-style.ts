@@ -1,5 +1,5 @@
 /** Options shared by the power and temperature charts, and the pieces both build datasets with. */
-import type { ChartDataset } from 'chart.js';
+import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { SeriesPoint } from '../query/series.js';
 import type { Lang } from './labels.js';
 import { type AverageWindow, breakGaps, outageGap } from './moving-average.js';
@@ -70,4 +70,46 @@ export function averageDataset(
 export function thinLinesWhenBucketed(datasets: ChartDataset[], bucketMs: number | null): ChartDataset[] {
   if (bucketMs === null) return datasets;
   return datasets.map((d) => (d.type === 'line' && d.borderWidth === 2 ? { ...d, borderWidth: 1 } : d));
+}
+
+/**
+ * The configuration both charts are drawn with: a line chart of prepared points (no parsing, no
+ * animation, no tooltips in a PNG), a bold title, the legend in dataset order without entries
+ * for unlabelled datasets (the lower edge of a band), and lines thinned for bucketed ranges.
+ */
+export function lineChartConfig(
+  datasets: ChartDataset[],
+  bucketMs: number | null,
+  scales: Record<string, unknown>,
+  title: string,
+): ChartConfiguration {
+  return {
+    type: 'line',
+    data: { datasets: thinLinesWhenBucketed(datasets, bucketMs) as never },
+    options: {
+      parsing: false,
+      normalized: true,
+      animation: false,
+      responsive: false,
+      scales: scales as never,
+      plugins: {
+        title: {
+          display: true,
+          text: title,
+          font: { size: 18, weight: 'bold' },
+          padding: { top: 8, bottom: 4 },
+        },
+        legend: {
+          position: 'top',
+          labels: {
+            boxWidth: 28,
+            font: { size: 12 },
+            filter: (item) => item.text !== '',
+            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
+          },
+        },
+        tooltip: { enabled: false },
+      },
+    },
+  } as ChartConfiguration;
 }

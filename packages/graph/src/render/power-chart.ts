@@ -15,8 +15,8 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   DEFAULT_WINDOW,
+  lineChartConfig,
   lineDataset,
-  thinLinesWhenBucketed,
 } from './chart-style.js';
 import { labelsFor } from './labels.js';
 import { movingAverage, outageGap } from './moving-average.js';
@@ -161,35 +161,12 @@ export function powerChartConfig(data: PowerData, options: ChartOptions = {}): C
       grid: { drawOnChartArea: false },
     };
   }
-  return {
-    type: 'line',
-    data: { datasets: thinLinesWhenBucketed(datasets, data.bucketMs) as never },
-    options: {
-      parsing: false,
-      normalized: true,
-      animation: false,
-      responsive: false,
-      scales: scales as never,
-      plugins: {
-        title: {
-          display: true,
-          text: L.powerTitle(label, data.boughtKwh, showSold ? data.soldKwh : null),
-          font: { size: 18, weight: 'bold' },
-          padding: { top: 8, bottom: 4 },
-        },
-        legend: {
-          position: 'top',
-          labels: {
-            boxWidth: 28,
-            font: { size: 12 },
-            filter: (item) => item.text !== '',
-            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
-          },
-        },
-        tooltip: { enabled: false },
-      },
-    },
-  } as ChartConfiguration;
+  return lineChartConfig(
+    datasets,
+    data.bucketMs,
+    scales,
+    L.powerTitle(label, data.boughtKwh, showSold ? data.soldKwh : null),
+  );
 }
 
 function extreme(pick: (...v: number[]) => number, ...series: readonly SeriesPoint[][]): number {

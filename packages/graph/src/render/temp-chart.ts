@@ -13,8 +13,8 @@ import {
   DEFAULT_HEIGHT,
   DEFAULT_WIDTH,
   DEFAULT_WINDOW,
+  lineChartConfig,
   lineDataset,
-  thinLinesWhenBucketed,
 } from './chart-style.js';
 import { type Labels, labelsFor } from './labels.js';
 import { movingAverage, outageGap } from './moving-average.js';
@@ -102,39 +102,13 @@ export function tempChartConfig(data: TempData, options: ChartOptions = {}): Cha
   if (axes.has('pressure')) scales.pressure = axis('right', L.pressureAxis);
   if (axes.has('co2')) scales.co2 = axis('right', L.co2Axis, { suggestedMin: 400 });
 
-  return {
-    type: 'line',
-    data: { datasets: thinLinesWhenBucketed(datasets, data.bucketMs) as never },
-    options: {
-      parsing: false,
-      normalized: true,
-      animation: false,
-      responsive: false,
-      scales: scales as never,
-      plugins: {
-        title: {
-          display: true,
-          text: L.tempTitle(
-            describeRange(data.start, data.end).label,
-            (['temp', 'humidity', 'pressure', 'co2'] as const)
-              .filter((a) => axes.has(a))
-              .map((a) => (a === 'temp' ? 'temperature' : a)),
-          ),
-          font: { size: 18, weight: 'bold' },
-          padding: { top: 8, bottom: 4 },
-        },
-        legend: {
-          position: 'top',
-          labels: {
-            boxWidth: 28,
-            font: { size: 12 },
-            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
-          },
-        },
-        tooltip: { enabled: false },
-      },
-    },
-  } as ChartConfiguration;
+  const title = L.tempTitle(
+    describeRange(data.start, data.end).label,
+    (['temp', 'humidity', 'pressure', 'co2'] as const)
+      .filter((a) => axes.has(a))
+      .map((a) => (a === 'temp' ? 'temperature' : a)),
+  );
+  return lineChartConfig(datasets, data.bucketMs, scales, title);
 }
 
 export async function renderTempChart(data: TempData, options: ChartOptions = {}): Promise<RenderedChart> {

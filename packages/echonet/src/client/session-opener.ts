@@ -20,21 +20,13 @@ export interface OpenerSettings {
   readonly panStore: PanCacheStore;
 }
 
-/** Progress of a scan, as the `scan` event reports it. */
+/**
+ * Progress of a scan, as the `scan` event reports it. A `beacon` carries the fields of the
+ * meter's EPANDESC (`addr`: its MAC, 16 hex digits; `side`: dual-stack dongles only).
+ */
 export type ScanProgress =
   | { readonly type: 'start'; readonly duration: number; readonly attempt: number; readonly attempts: number }
-  | {
-      readonly type: 'beacon';
-      readonly channel: number;
-      readonly channelPage: number;
-      readonly panId: number;
-      /** The meter's MAC (EPANDESC Addr), 16 hex digits. */
-      readonly addr: string;
-      readonly lqi: number;
-      /** Dual-stack dongles only. */
-      readonly side?: number;
-      readonly pairId?: string;
-    }
+  | ({ readonly type: 'beacon' } & Omit<SkEventOf<'epandesc'>, 'type'>)
   | { readonly type: 'done'; readonly duration: number; readonly found: boolean };
 
 export interface OpenerHooks {

@@ -12,6 +12,7 @@ import {
   familyFromEvent,
   isEchonetError,
   type SkEvent,
+  type SkEventOf,
   SkLink,
   type TransportSpec,
 } from '@b-route/echonet';
@@ -21,16 +22,7 @@ export interface DongleInfo {
   /** EVER; undefined when SKVER gave none. */
   readonly version: string | undefined;
   /** EINFO; undefined when SKINFO gave none. */
-  readonly einfo:
-    | {
-        readonly ipv6: string;
-        readonly mac: string;
-        readonly channel: number;
-        readonly panId: number;
-        readonly addr16: string;
-        readonly side?: number;
-      }
-    | undefined;
+  readonly einfo: Omit<SkEventOf<'einfo'>, 'type'> | undefined;
   /** From EINFO; undefined when it cannot tell. */
   readonly family: DongleFamily | undefined;
   /** ROPT: 'binary' (OK 00), 'hex' (OK 01), or 'hex (no ROPT)' when the stack lacks it. */
@@ -83,11 +75,8 @@ export async function readDongleInfo(options: ReadDongleInfoOptions): Promise<Do
   }
 }
 
-function find<T extends SkEvent['type']>(
-  events: readonly SkEvent[],
-  type: T,
-): Extract<SkEvent, { type: T }> | undefined {
-  return events.find((e) => e.type === type) as Extract<SkEvent, { type: T }> | undefined;
+function find<T extends SkEvent['type']>(events: readonly SkEvent[], type: T): SkEventOf<T> | undefined {
+  return events.find((e) => e.type === type) as SkEventOf<T> | undefined;
 }
 
 const hex = (n: number, digits: number) => n.toString(16).toUpperCase().padStart(digits, '0');

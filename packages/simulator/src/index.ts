@@ -1,3 +1,4 @@
+export * from './attach/byte-endpoint.js';
 export * from './attach/in-process.js';
 export * from './attach/pty.js';
 export * from './attach/tcp.js';

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { lstatSync, unlinkSync } from 'node:fs';
 import type { Simulator } from '../simulator.js';
+import { type ByteEndpoint, endpointAvailable, onEndpointLifecycle, toEndpoint } from './byte-endpoint.js';
 import { serveTcp, type TcpAttachment } from './tcp.js';
 
 export interface PtyOptions {
@@ -50,9 +51,12 @@ function removeLink(path: string): void {
 }
 
 /**
- * Makes the dongle a serial device at `path` that any program, `serialport` included, opens like a
- * USB dongle (`new SerialPort({ path, baudRate: 115200 })`). socat creates a raw pseudo-terminal
- * with `path` as a symlink to it and bridges it to a private TCP attachment of the UART:
+ * Makes a UART a serial device at `path` that any program, `serialport` included, opens like a
+ * USB device: the dongle's for a `Simulator` (`new SerialPort({ path, baudRate: 115200 })`), any
+ * device's for a `ByteEndpoint` (e.g. `mhz19Endpoint(sim)`, opened at 9600 8N1). A
+ * pseudo-terminal has no line speed, so whatever baud rate, data bits, parity and stop bits the
+ * program sets are accepted and bytes pass unchanged. socat creates a raw pseudo-terminal with
+ * `path` as a symlink to it and bridges it to a private TCP attachment (`serveTcp`) of the UART:
  *
  *   socat pty,raw,echo=0,link=PATH tcp:127.0.0.1:<internal port>
  *
@@ -64,13 +68,17 @@ function removeLink(path: string): void {
  * @throws Error when socat cannot be started, the link does not appear in time, or `path`
  *   exists and is not a symlink.
  */
-export async function attachPty(sim: Simulator, options: PtyOptions): Promise<PtyAttachment> {
+export async function attachPty(
+  target: Simulator | ByteEndpoint,
+  options: PtyOptions,
+): Promise<PtyAttachment> {
+  const endpoint = toEndpoint(target);
   const path = options.path;
   const socatBin = options.socat ?? 'socat';
   const timeoutMs = options.readyTimeoutMs ?? 5000;
   const notify = options.onState ?? (() => {});
   removeLink(path);
-  const bridge: TcpAttachment = await serveTcp(sim, { host: '127.0.0.1', port: 0 });
+  const bridge: TcpAttachment = await serveTcp(endpoint, { host: '127.0.0.1', port: 0 });
 
   let child: ChildProcess | null = null;
   let ready = false;
@@ -136,12 +144,12 @@ export async function attachPty(sim: Simulator, options: PtyOptions): Promise<Pt
           reject(new Error(`socat exited (${signal ?? code}) before ${path} was ready: ${stderr.trim()}`));
           return;
         }
-        // socat went away on its own while the dongle is plugged: bring the device back.
-        if (!closed && sim.plugged && !sim.closed) {
+        // socat went away on its own while the device is plugged: bring the device back.
+        if (!closed && endpointAvailable(endpoint)) {
           notify('error', `socat exited (${signal ?? code}); restarting`);
           respawn = setTimeout(() => {
             respawn = null;
-            if (!closed && sim.plugged && child === null)
+            if (!closed && endpointAvailable(endpoint) && child === null)
               start().catch((e: Error) => notify('error', e.message));
           }, 500);
         }
@@ -157,26 +165,20 @@ export async function attachPty(sim: Simulator, options: PtyOptions): Promise<Pt
     });
   };
 
-  const onUnplug = () => {
-    // The bridge drops socat's connection; make sure socat is gone too.
-    void stop();
-  };
-  const onReplug = () => {
-    if (!closed && child === null) start().catch((e: Error) => notify('error', e.message));
-  };
-  const onClose = () => void close();
-  sim.on('unplug', onUnplug);
-  sim.on('replug', onReplug);
-  sim.on('close', onClose);
+  const offLifecycle = onEndpointLifecycle(endpoint, (event) => {
+    // On unplug the bridge drops socat's connection; make sure socat is gone too.
+    if (event === 'unplug') void stop();
+    else if (event === 'replug') {
+      if (!closed && child === null) start().catch((e: Error) => notify('error', e.message));
+    } else void close();
+  });
 
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
     closing ??= (async () => {
       closed = true;
       if (respawn) clearTimeout(respawn);
-      sim.off('unplug', onUnplug);
-      sim.off('replug', onReplug);
-      sim.off('close', onClose);
+      offLifecycle();
       await stop();
       removeLink(path);
       await bridge.close();
@@ -187,7 +189,7 @@ export async function attachPty(sim: Simulator, options: PtyOptions): Promise<Pt
   }
 
   try {
-    if (sim.plugged) await start();
+    if (endpointAvailable(endpoint)) await start();
   } catch (e) {
     await close();
     throw e;

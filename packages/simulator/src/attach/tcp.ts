@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Simulator } from '../simulator.js';
+import { type ByteEndpoint, endpointAvailable, onEndpointLifecycle, toEndpoint } from './byte-endpoint.js';
 
 export interface TcpOptions {
   /** TCP port; 0 picks a free one. Default 0. */
@@ -21,12 +22,19 @@ export interface TcpAttachment {
 }
 
 /**
- * Serves the dongle's UART over TCP as raw bytes, the way ser2net does (`tcp://host:port`):
- * one host at a time; a second connection is closed at once. While the dongle is unplugged the
- * current connection is closed and new ones are closed as they come; after replug the next
- * connection reaches the freshly booted dongle. A host disconnecting leaves the dongle as it is.
+ * Serves a UART over TCP as raw bytes, the way ser2net does (`tcp://host:port`): the dongle's for
+ * a `Simulator`, any device's for a `ByteEndpoint` (e.g. `mhz19Endpoint(sim)`). One host at a
+ * time; a second connection is closed at once. While the device is unplugged the current
+ * connection is closed and new ones are closed as they come; after replug the next connection
+ * reaches the freshly booted dongle. A host disconnecting leaves the device as it is. When the
+ * device closes (the simulator's `close`), the server closes.
+ * @throws Error when it cannot listen (port in use, bad address).
  */
-export async function serveTcp(sim: Simulator, options: TcpOptions = {}): Promise<TcpAttachment> {
+export async function serveTcp(
+  target: Simulator | ByteEndpoint,
+  options: TcpOptions = {},
+): Promise<TcpAttachment> {
+  const endpoint = toEndpoint(target);
   const host = options.host ?? '127.0.0.1';
   const notify = options.onConnection ?? (() => {});
   let client: Socket | null = null;
@@ -41,17 +49,17 @@ export async function serveTcp(sim: Simulator, options: TcpOptions = {}): Promis
 
   const server: Server = createServer((socket) => {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    if (client !== null || !sim.plugged || sim.closed) {
+    if (client !== null || !endpointAvailable(endpoint)) {
       notify('refused', remote);
       socket.destroy();
       return;
     }
     client = socket;
     socket.setNoDelay(true);
-    offOutput = sim.onOutput((bytes) => {
+    offOutput = endpoint.onOutput((bytes) => {
       if (!socket.destroyed) socket.write(bytes);
     });
-    socket.on('data', (chunk: Buffer) => sim.write(Uint8Array.from(chunk)));
+    socket.on('data', (chunk: Buffer) => endpoint.write(Uint8Array.from(chunk)));
     socket.on('error', () => {});
     // The host hung up (FIN): free the port at once, as ser2net does.
     socket.on('end', () => socket.destroy());
@@ -66,15 +74,18 @@ export async function serveTcp(sim: Simulator, options: TcpOptions = {}): Promis
     notify('connect', remote);
   });
 
-  const onUnplug = () => drop();
-  sim.on('unplug', onUnplug);
-  const onClose = () => void close();
-  sim.on('close', onClose);
+  const offLifecycle = onEndpointLifecycle(endpoint, (event) => {
+    if (event === 'unplug') drop();
+    else if (event === 'close') void close();
+  });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => {
+      offLifecycle();
+      reject(e);
+    });
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
@@ -84,8 +95,7 @@ export async function serveTcp(sim: Simulator, options: TcpOptions = {}): Promis
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
     closing ??= new Promise<void>((resolve) => {
-      sim.off('unplug', onUnplug);
-      sim.off('close', onClose);
+      offLifecycle();
       drop();
       server.close(() => resolve());
     });

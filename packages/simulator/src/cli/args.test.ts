@@ -12,6 +12,10 @@ describe('parseCliArgs', () => {
         ...base,
         '--tcp',
         '3610',
+        '--co2-pty',
+        '/tmp/ttyCO2',
+        '--co2-tcp',
+        '3611',
         '--speed',
         '60',
         '--seed',
@@ -39,6 +43,8 @@ describe('parseCliArgs', () => {
         password: 'PASSWORD1234',
         pty: '/tmp/ttyWISUN',
         tcp: 3610,
+        co2Pty: '/tmp/ttyCO2',
+        co2Tcp: 3611,
         host: '127.0.0.1',
         speed: 60,
         seed: 7,
@@ -75,6 +81,15 @@ describe('parseCliArgs', () => {
     [['--model', 'bp35a1', '--pty', '/x', '--rbid', RBID, '--password', 'SHORT'], '12 characters'],
     [['--model', 'bp35a1', '--rbid', RBID, '--password', 'PASSWORD1234'], 'give --pty PATH or --tcp PORT'],
     [[...base, '--tcp', '70000'], '--tcp must be a port 0–65535'],
+    [[...base, '--co2-tcp', '65536'], '--co2-tcp must be a port 0–65535'],
+    [[...base, '--co2-tcp'], "Option '--co2-tcp <value>' argument missing"],
+    [[...base, '--co2-pty', ' '], '--co2-pty needs a path'],
+    [[...base, '--co2-pty', '/tmp/ttyWISUN'], '--co2-pty and --pty must be different paths'],
+    [[...base, '--tcp', '3610', '--co2-tcp', '3610'], '--co2-tcp and --tcp must be different ports'],
+    [
+      ['--model', 'bp35a1', '--co2-pty', '/tmp/ttyCO2', '--rbid', RBID, '--password', 'PASSWORD1234'],
+      'give --pty PATH or --tcp PORT',
+    ],
     [[...base, '--speed', '0'], '--speed must be a number > 0'],
     [[...base, '--seed', '1.5'], '--seed must be an integer'],
     [[...base, '--start', 'yesterday'], '--start must be an ISO time'],
@@ -84,6 +99,11 @@ describe('parseCliArgs', () => {
     const r = parseCliArgs(argv, {});
     expect(r.ok).toBe(false);
     expect(!r.ok && 'message' in r ? r.message : '').toContain(message);
+  });
+
+  it('lets both TCP servers pick a free port', () => {
+    const r = parseCliArgs([...base, '--tcp', '0', '--co2-tcp', '0'], {});
+    expect(r.ok && r.config.tcp === 0 && r.config.co2Tcp === 0).toBe(true);
   });
 
   it('never puts the secrets into an error message', () => {

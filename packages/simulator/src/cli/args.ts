@@ -3,13 +3,18 @@ import { DONGLE_MODELS, type DongleModel } from '@b-route/echonet';
 import { parseFaultSpec } from '../faults/spec.js';
 import { checkCredentials } from '../simulator.js';
 
-export const USAGE = `Usage: simulator --model MODEL (--pty PATH | --tcp PORT) [options]
+export const USAGE = `Usage: simulator --model MODEL (--pty PATH | --tcp PORT) [--co2-pty PATH | --co2-tcp PORT] [options]
 
 A virtual Wi-SUN dongle with a smart meter behind it, for B-route clients.
 
-Attach (at least one):
+Attach the dongle (at least one):
   --pty PATH          serial device at PATH (a symlink to a pseudo-terminal; needs socat)
   --tcp PORT          raw TCP like ser2net (0 = any free port); --host ADDR (default 127.0.0.1)
+
+Attach the MH-Z19 CO2 sensor of the same home (optional):
+  --co2-pty PATH      serial device at PATH, e.g. /tmp/ttyCO2 (open it at 9600 8N1 like the real
+                      UART; a pseudo-terminal accepts any line settings)
+  --co2-tcp PORT      raw TCP (0 = any free port), on --host too
 
 Required:
   --model MODEL       ${DONGLE_MODELS.join(', ')}
@@ -26,7 +31,8 @@ Options:
   --picky N           the meter refuses Gets with more than N properties
   --solar W           rooftop solar of W watts peak
   --send-budget MS    ARIB transmit-time budget per hour in ms (default 360000)
-  --verbose           trace what the dongle does (secrets are never printed)
+  --verbose           trace what the dongle does and the CO2 sensor's frames in hex
+                      (secrets are never printed)
   -h, --help          this text
 
 Fault spec: drop|corrupt|duplicate|fail-er10|reauth-fail=P, delay=MS[-MS], expire-every=DUR,
@@ -39,6 +45,10 @@ export interface CliConfig {
   password: string;
   pty?: string;
   tcp?: number;
+  /** Serve the MH-Z19 CO2 sensor at this PTY path. */
+  co2Pty?: string;
+  /** Serve the MH-Z19 CO2 sensor on this TCP port (0 = any free port). */
+  co2Tcp?: number;
   host: string;
   speed: number;
   seed: number;
@@ -88,6 +98,8 @@ export function parseCliArgs(
         password: { type: 'string' },
         pty: { type: 'string' },
         tcp: { type: 'string' },
+        'co2-pty': { type: 'string' },
+        'co2-tcp': { type: 'string' },
         host: { type: 'string' },
         speed: { type: 'string' },
         seed: { type: 'string' },
@@ -121,16 +133,29 @@ export function parseCliArgs(
   if (credentials) return { ok: false, message: credentials };
   if (password.length !== 12) return { ok: false, message: 'the B-route password must be 12 characters' };
 
-  const pty = str('pty');
-  if (pty !== undefined && pty.trim() === '') return { ok: false, message: '--pty needs a path' };
-  let tcp: number | undefined;
-  if (str('tcp') !== undefined) {
-    const n = num('tcp', str('tcp'), (x) => Number.isInteger(x) && x >= 0 && x <= 65535, 'a port 0–65535');
-    if (typeof n === 'string') return { ok: false, message: n };
-    tcp = n;
-  }
+  const path = (flag: string): string | undefined | { message: string } => {
+    const p = str(flag);
+    return p !== undefined && p.trim() === '' ? { message: `--${flag} needs a path` } : p;
+  };
+  const port = (flag: string): number | undefined | { message: string } => {
+    if (str(flag) === undefined) return undefined;
+    const n = num(flag, str(flag), (x) => Number.isInteger(x) && x >= 0 && x <= 65535, 'a port 0–65535');
+    return typeof n === 'string' ? { message: n } : n;
+  };
+  const pty = path('pty');
+  if (typeof pty === 'object') return { ok: false, ...pty };
+  const tcp = port('tcp');
+  if (typeof tcp === 'object') return { ok: false, ...tcp };
+  const co2Pty = path('co2-pty');
+  if (typeof co2Pty === 'object') return { ok: false, ...co2Pty };
+  const co2Tcp = port('co2-tcp');
+  if (typeof co2Tcp === 'object') return { ok: false, ...co2Tcp };
   if (pty === undefined && tcp === undefined)
     return { ok: false, message: 'give --pty PATH or --tcp PORT (or both)' };
+  if (co2Pty !== undefined && co2Pty === pty)
+    return { ok: false, message: '--co2-pty and --pty must be different paths' };
+  if (co2Tcp !== undefined && co2Tcp !== 0 && co2Tcp === tcp)
+    return { ok: false, message: '--co2-tcp and --tcp must be different ports' };
 
   const speed = str('speed') === undefined ? 1 : num('speed', str('speed'), (x) => x > 0, 'a number > 0');
   if (typeof speed === 'string') return { ok: false, message: speed };
@@ -161,6 +186,8 @@ export function parseCliArgs(
   };
   if (pty !== undefined) config.pty = pty;
   if (tcp !== undefined) config.tcp = tcp;
+  if (co2Pty !== undefined) config.co2Pty = co2Pty;
+  if (co2Tcp !== undefined) config.co2Tcp = co2Tcp;
   if (start) config.start = start;
   if (str('state-dir') !== undefined) config.stateDir = str('state-dir')!;
   if (str('truth') !== undefined) config.truthFile = str('truth')!;

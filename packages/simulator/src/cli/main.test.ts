@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOk, LineClient, typicalSession } from '../attach/testing/line-client.js';
+import { MHZ19_READ_COMMAND, mhz19ChecksumValid, mhz19Ppm, nextBytes } from '../attach/testing/mhz19-host.js';
 import { closeSerial, openSerial } from '../attach/testing/serialport.js';
 import { main } from './main.js';
 
@@ -106,6 +107,75 @@ describe('simulator CLI', () => {
     expect(cli.output()).toContain('stopped (flash writes: 1)');
     expect(existsSync(path)).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'bp35c2.flash.json'), 'utf8')).opt).toBe(1);
+  });
+
+  it('serves the MH-Z19 on --co2-pty and --co2-tcp beside the dongle; Ctrl-C removes the links', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-co2-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dongle = join(dir, 'ttyWISUN');
+    const co2 = join(dir, 'ttyCO2');
+    const cli = spawnCli([
+      '--model',
+      'bp35a1',
+      '--pty',
+      dongle,
+      '--co2-pty',
+      co2,
+      '--co2-tcp',
+      '0',
+      '--rbid',
+      RBID,
+      '--password',
+      PASSWORD,
+      '--start',
+      '2026-01-15T03:00:00Z',
+      '--speed',
+      '1000',
+      '--verbose',
+    ]);
+    const [, port] = await cli.line(/MH-Z19 CO2 sensor listening on tcp:\/\/127\.0\.0\.1:(\d+)/);
+    expect(cli.output()).toContain(`listening on ${dongle}`);
+    expect(cli.output()).toContain(`MH-Z19 CO2 sensor listening on ${co2}`);
+
+    // The poller's way: serialport at the sensor's 9600 8N1.
+    const serial = await openSerial(co2, 9600);
+    const answer = nextBytes(serial, 9);
+    serial.write(Buffer.from(MHZ19_READ_COMMAND));
+    const bytes = await answer;
+    expect(bytes[0]).toBe(0xff);
+    expect(bytes[1]).toBe(0x86);
+    expect(mhz19ChecksumValid(bytes)).toBe(true);
+    expect(mhz19Ppm(bytes)).toBeGreaterThan(0);
+    expect(mhz19Ppm(bytes)).toBeLessThanOrEqual(5000);
+    await closeSerial(serial);
+
+    const socket = connect(Number(port), '127.0.0.1');
+    cleanup.push(() => {
+      socket.destroy();
+    });
+    const viaTcp = nextBytes(socket, 9);
+    socket.write(MHZ19_READ_COMMAND);
+    const tcpBytes = await viaTcp;
+    expect(tcpBytes[1]).toBe(0x86);
+    expect(mhz19ChecksumValid(tcpBytes)).toBe(true);
+    socket.destroy();
+    await cli.line(/co2: > FF 86 /);
+    expect(cli.output()).toContain('co2: < FF 01 86 00 00 00 00 00 79');
+
+    // The dongle is attached as before.
+    const dongleSerial = await openSerial(dongle);
+    const client = new LineClient((b) => dongleSerial.write(b), 'single-hop');
+    dongleSerial.on('data', (b) => client.feed(b));
+    const evs = await client.send('SKSREG S2', isOk);
+    expect(evs).toContainEqual({ type: 'esreg', value: '21' });
+    await closeSerial(dongleSerial);
+
+    cli.proc.kill('SIGINT');
+    expect(await exited(cli.proc)).toBe(0);
+    expect(cli.output()).toContain('stopped');
+    expect(existsSync(co2)).toBe(false);
+    expect(existsSync(dongle)).toBe(false);
+    expect(cli.output()).not.toContain(PASSWORD);
   });
 
   it('exits 2 with a clear message on a bad command line', async () => {

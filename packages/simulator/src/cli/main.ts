@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { redactCommand } from '@b-route/echonet';
+import { type ByteEndpoint, mhz19Endpoint, onEndpointLifecycle } from '../attach/byte-endpoint.js';
 import { attachPty, type PtyAttachment } from '../attach/pty.js';
 import { serveTcp, type TcpAttachment } from '../attach/tcp.js';
 import { formatFaultSpec } from '../faults/spec.js';
@@ -15,7 +16,36 @@ export interface RunningCli {
   readonly sim: Simulator;
   readonly pty: PtyAttachment | null;
   readonly tcp: TcpAttachment | null;
+  /** The MH-Z19 CO2 sensor's PTY (`--co2-pty`). */
+  readonly co2Pty: PtyAttachment | null;
+  /** The MH-Z19 CO2 sensor's TCP server (`--co2-tcp`). */
+  readonly co2Tcp: TcpAttachment | null;
   stop(): Promise<void>;
+}
+
+const hex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+
+/** `endpoint` with each chunk traced in hex, `<` host → device, `>` device → host. */
+function traced(endpoint: ByteEndpoint, trace: (line: string) => void): ByteEndpoint {
+  return {
+    get present() {
+      return endpoint.present;
+    },
+    get closed() {
+      return endpoint.closed;
+    },
+    write(bytes) {
+      trace(`< ${hex(bytes)}`);
+      endpoint.write(bytes);
+    },
+    onOutput: (listener) =>
+      endpoint.onOutput((bytes) => {
+        trace(`> ${hex(bytes)}`);
+        listener(bytes);
+      }),
+    onLifecycle: (listener) => onEndpointLifecycle(endpoint, listener),
+  };
 }
 
 /** Starts the simulator and its attachments for `config`; prints where it listens. */
@@ -42,6 +72,11 @@ export async function startCli(config: CliConfig, io: CliIo): Promise<RunningCli
 
   let tcp: TcpAttachment | null = null;
   let pty: PtyAttachment | null = null;
+  let co2Tcp: TcpAttachment | null = null;
+  let co2Pty: PtyAttachment | null = null;
+  // One endpoint per attachment: a host on the PTY does not hear the answers to a TCP host.
+  const co2 = () =>
+    config.verbose ? traced(mhz19Endpoint(sim), (m) => io.err(`co2: ${m}`)) : mhz19Endpoint(sim);
   try {
     if (config.tcp !== undefined) {
       tcp = await serveTcp(sim, {
@@ -59,7 +94,24 @@ export async function startCli(config: CliConfig, io: CliIo): Promise<RunningCli
         },
       });
     }
+    if (config.co2Tcp !== undefined) {
+      co2Tcp = await serveTcp(co2(), {
+        port: config.co2Tcp,
+        host: config.host,
+        onConnection: (event, remote) => io.out(`co2 tcp ${event}: ${remote}`),
+      });
+    }
+    if (config.co2Pty !== undefined) {
+      co2Pty = await attachPty(co2(), {
+        path: config.co2Pty,
+        onState: (state, detail) => {
+          if (state === 'error') io.err(`co2 pty: ${detail}`);
+        },
+      });
+    }
   } catch (e) {
+    await co2Tcp?.close();
+    await pty?.close();
     await tcp?.close();
     await sim.close();
     throw e;
@@ -79,14 +131,20 @@ export async function startCli(config: CliConfig, io: CliIo): Promise<RunningCli
   io.out(`flash: ${config.stateDir ?? 'in memory'} (${sim.flash.writes} writes so far)`);
   if (pty) io.out(`listening on ${pty.path}`);
   if (tcp) io.out(`listening on tcp://${tcp.host}:${tcp.port}`);
+  if (co2Pty) io.out(`MH-Z19 CO2 sensor listening on ${co2Pty.path}`);
+  if (co2Tcp) io.out(`MH-Z19 CO2 sensor listening on tcp://${co2Tcp.host}:${co2Tcp.port}`);
 
   let stopping: Promise<void> | null = null;
   return {
     sim,
     pty,
     tcp,
+    co2Pty,
+    co2Tcp,
     stop: () => {
       stopping ??= (async () => {
+        await co2Pty?.close();
+        await co2Tcp?.close();
         await pty?.close();
         await tcp?.close();
         await sim.close();

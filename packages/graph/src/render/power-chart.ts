@@ -120,6 +120,15 @@ export function powerChartConfig(data: PowerData, options: ChartOptions = {}): C
   const barLow = -Math.max(0, ...(showSold ? data.sold.map((b) => b.kwh) : []));
   const barHigh = Math.max(0, ...data.bought.map((b) => b.kwh));
   const barBounds = powerBounds ? boundsWithZeroOf(powerBounds, barLow * 1.05, barHigh * 1.05) : undefined;
+  // Currents are signed too (negative while selling): 0 A sits on the 0 W line, or a small
+  // night-time current would look negative.
+  const currentBounds = powerBounds
+    ? boundsWithZeroOf(
+        powerBounds,
+        extreme(Math.min, data.currentR, data.currentT) * 1.05,
+        extreme(Math.max, data.currentR, data.currentT) * 1.05,
+      )
+    : undefined;
   if (axes.has('power')) {
     scales.power = {
       type: 'linear',
@@ -145,6 +154,8 @@ export function powerChartConfig(data: PowerData, options: ChartOptions = {}): C
       type: 'linear',
       position: 'right',
       beginAtZero: true,
+      ...currentBounds,
+      ...(currentBounds ? { ticks: { includeBounds: false } } : {}),
       title: { display: true, text: L.currentAxis, font: { size: 13 } },
       grid: { drawOnChartArea: false },
     };

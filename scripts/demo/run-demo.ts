@@ -148,6 +148,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const sensors = [sim.sensors.cpu, sim.sensors.co2, sim.sensors.bme280];
   let store: PollerStore | undefined;
   try {
+    await forgetEarlierRun(
+      handle,
+      meter,
+      sensors.map((s) => s.sensor),
+      from,
+      to + TAIL_MS,
+    );
     store = await openStore({
       target,
       // Not the spool of `start --simulate` nor of a real poller on the same data directory.
@@ -264,6 +271,39 @@ function untilOrAbort(
       resolve(false);
     }, at);
   });
+}
+
+/**
+ * A demo run replaces the rows an earlier demo run wrote for the same simulated day (its meter
+ * and the simulated sensors), so the counts and charts show one run, not two interleaved. The
+ * meter's earlier history is the same household and is kept.
+ */
+async function forgetEarlierRun(
+  handle: DatabaseHandle,
+  meter: string,
+  sensors: readonly string[],
+  from: number,
+  to: number,
+): Promise<void> {
+  const range = [new Date(from), new Date(to)];
+  await handle.pool.query('DELETE FROM power_sample WHERE meter = $1 AND time >= $2 AND time < $3', [
+    meter,
+    ...range,
+  ]);
+  await handle.pool.query('DELETE FROM energy_reading WHERE meter = $1 AND time >= $2 AND time < $3', [
+    meter,
+    ...range,
+  ]);
+  await handle.pool.query('DELETE FROM energy_interval WHERE meter = $1 AND slot >= $2 AND slot < $3', [
+    meter,
+    ...range,
+  ]);
+  for (const table of ['cpu_temperature', 'co2_sample', 'bme280_sample']) {
+    await handle.pool.query(`DELETE FROM ${table} WHERE sensor = ANY($1) AND time >= $2 AND time < $3`, [
+      sensors,
+      ...range,
+    ]);
+  }
 }
 
 async function countRows(handle: DatabaseHandle, text: string, values: unknown[]): Promise<number> {

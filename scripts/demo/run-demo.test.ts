@@ -32,7 +32,7 @@ const options = () => ({
 });
 
 describe('runDemo', () => {
-  it('polls the simulated hours into the database, backfills the history and draws both charts; a second run adds to them', async () => {
+  it('polls the simulated hours into the database, backfills the history and draws both charts; a second run replaces them', async () => {
     const progress: DemoProgress[] = [];
     const first = await runDemo({ ...options(), onProgress: (p) => progress.push(p), progressEveryMs: 50 });
     expect(first.interrupted).toBe(false);
@@ -58,10 +58,13 @@ describe('runDemo', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.at(-1)!.simNow).toBe(progress.at(-1)!.to);
 
+    // A second run replaces the first run's rows of that day: one run's worth, not two.
     const second = await runDemo(options());
     expect(second.chartErrors).toEqual([]);
-    expect(second.backfilledSlots).toBe(0);
-    expect(second.tables.power_sample).toBeGreaterThan(first.tables.power_sample);
+    // Only the day's first slot (both directions) comes from the history again; earlier days stay.
+    expect(second.backfilledSlots).toBe(2);
+    expect(second.tables.power_sample).toBeGreaterThan(250);
+    expect(second.tables.power_sample).toBeLessThan(first.tables.power_sample * 1.2);
     expect(second.tables.energy_interval).toBe(first.tables.energy_interval);
     expect(second.historySlots).toBe(first.historySlots);
   }, 60_000);

@@ -117,6 +117,7 @@ const TYPES = new Set([
   'ok',
   'fail',
   'ever',
+  'eappver',
   'einfo',
   'esreg',
   'epandesc',

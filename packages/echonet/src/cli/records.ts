@@ -68,6 +68,7 @@ export type DecodedRecord =
   | { readonly type: 'ok'; readonly line: number; readonly value?: string }
   | { readonly type: 'fail'; readonly line: number; readonly code: string; readonly meaning?: string }
   | { readonly type: 'ever'; readonly line: number; readonly version: string }
+  | { readonly type: 'eappver'; readonly line: number; readonly version: string }
   | {
       readonly type: 'einfo';
       readonly line: number;
@@ -177,6 +178,8 @@ export function recordOfEvent(ev: Exclude<SkEvent, { type: 'erxudp' }>, line: nu
     }
     case 'ever':
       return { type: 'ever', line, version: ev.version };
+    case 'eappver':
+      return { type: 'eappver', line, version: ev.version };
     case 'einfo':
       return {
         type: 'einfo',

@@ -13,6 +13,8 @@ export type SkEvent =
   /** `FAIL ERxx`. */
   | { readonly type: 'fail'; readonly code: string }
   | { readonly type: 'ever'; readonly version: string }
+  /** `EAPPVER <name>`: the application firmware version, the answer to SKAPPVER (BP35A1 manual). */
+  | { readonly type: 'eappver'; readonly version: string }
   | {
       readonly type: 'einfo';
       readonly ipv6: string;

@@ -37,6 +37,8 @@ export function formatEvent(ev: SkEvent, options: FormatEventOptions = {}): Uint
       return line(`FAIL ${ev.code}`);
     case 'ever':
       return line(`EVER ${ev.version}`);
+    case 'eappver':
+      return line(`EAPPVER ${ev.version}`);
     case 'esreg':
       return line(`ESREG ${ev.value}`);
     case 'einfo': {

@@ -36,6 +36,10 @@ export function parseLine(line: string): LineResult {
       return words.length === 2
         ? { type: 'ever', version: words[1]! }
         : malformed('EVER without one version', line);
+    case 'EAPPVER':
+      return words.length >= 2
+        ? { type: 'eappver', version: words.slice(1).join(' ') }
+        : malformed('EAPPVER without a version', line);
     case 'ESREG':
       return words.length === 2
         ? { type: 'esreg', value: words[1]! }

@@ -20,11 +20,16 @@ function parse(input: Uint8Array | string, options?: SkLineParserOptions): SkEve
 
 describe('SkLineParser: answers and events', () => {
   it('reads OK, OK <value>, FAIL, EVER, ESREG, the SKLL64 address and unknown lines', () => {
-    expect(parse(`OK\r\nOK 01\r\nFAIL ER05\r\nEVER 1.2.10\r\nESREG 21\r\n${A}\r\nEADDR\r\n`)).toEqual([
+    expect(
+      parse(
+        `OK\r\nOK 01\r\nFAIL ER05\r\nEVER 1.2.10\r\nEAPPVER rohm-sk-bp35a1\r\nESREG 21\r\n${A}\r\nEADDR\r\n`,
+      ),
+    ).toEqual([
       { type: 'ok' },
       { type: 'ok', value: '01' },
       { type: 'fail', code: 'ER05' },
       { type: 'ever', version: '1.2.10' },
+      { type: 'eappver', version: 'rohm-sk-bp35a1' },
       { type: 'esreg', value: '21' },
       { type: 'ipv6', address: A },
       { type: 'unknown', line: 'EADDR' },

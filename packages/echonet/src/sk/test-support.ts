@@ -48,6 +48,7 @@ export function checkSkEvent(ev: unknown): string | undefined {
     case 'fail':
       return ok(isStr(e.code), 'code');
     case 'ever':
+    case 'eappver':
       return ok(isStr(e.version), 'version');
     case 'esreg':
       return ok(isStr(e.value), 'value');
@@ -114,7 +115,9 @@ export function randomEvent(rng: Rng): SkEvent {
     case 1:
       return { type: 'fail', code: `ER${pick(rng, ['04', '05', '06', '09', '10'])}` };
     case 2:
-      return { type: 'ever', version: `${int(rng, 3)}.${int(rng, 9)}.${int(rng, 20)}` };
+      return rng() < 0.5
+        ? { type: 'ever', version: `${int(rng, 3)}.${int(rng, 9)}.${int(rng, 20)}` }
+        : { type: 'eappver', version: `rohm-sk-bp35a${int(rng, 3)}` };
     case 3:
       return { type: 'esreg', value: hexOf(rng, 1 + int(rng, 8)) };
     case 4:
@@ -181,7 +184,7 @@ export function randomEvent(rng: Rng): SkEvent {
     default:
       return {
         type: 'unknown',
-        line: pick(rng, ['EADDR', 'EPORT', 'hello world', 'EAPPVER rev26e', '1 2 3']),
+        line: pick(rng, ['EADDR', 'EPORT', 'hello world', '1 2 3']),
       };
   }
 }

@@ -1,7 +1,5 @@
-import { decodeFrame, ESV, type SkEvent, toHex } from '@b-route/echonet';
-import { describe, expect, it } from 'vitest';
-import { FIXTURE_EDT } from './testing/fixture-meter.js';
-import { runFullSession, SCENARIO_EPCS } from './testing/scenario.js';
+import type { DongleModel } from '@b-route/echonet';
+import { describeGoldenSessions } from './testing/golden-suite.js';
 
 /**
  * Dual-stack models (BP35C0, BP35C2, RS-WSUHA-P, RL7023 Stick-D/DSS): side 0 everywhere, SA2 RSSI field.
@@ -10,7 +8,7 @@ import { runFullSession, SCENARIO_EPCS } from './testing/scenario.js';
  * the session lifetime, SKTERM. Rendering: testing/transcript.ts (CRLF = line break, `\r` = CR
  * alone, `\xNN` = any other byte; binary ERXUDP data and SKSENDTO echo data appear raw).
  */
-const GOLDEN: Record<string, string> = {
+const GOLDEN: Partial<Record<DongleModel, string>> = {
   bp35c0: String.raw`SKRESET
 OK
 SKVER
@@ -466,29 +464,4 @@ EVENT 27 FE80:0000:0000:0000:021C:6400:6014:21A3 0
 `,
 };
 
-describe.each(Object.keys(GOLDEN))('%s: full session', (model) => {
-  const host = runFullSession(model as Parameters<typeof runFullSession>[0]);
-
-  it('prints exactly the golden transcript', () => {
-    expect(host.take()).toBe(GOLDEN[model]);
-  });
-
-  it('decodes with the echonet SkLineParser without a single error event', () => {
-    const errors = [...host.events, ...host.parser.flush()].filter((e) => e.type === 'error');
-    expect(errors).toEqual([]);
-  });
-
-  it('answers every Get with the meter value, matched by TID', () => {
-    const answers = host.events
-      .filter((e): e is Extract<SkEvent, { type: 'erxudp' }> => e.type === 'erxudp' && e.rport === 0x0e1a)
-      .map((e) => decodeFrame(e.data))
-      .filter((f) => f.tid !== 0);
-    expect(answers.map((f) => f.tid)).toEqual(SCENARIO_EPCS.map((_, i) => i + 1));
-    answers.forEach((f, i) => {
-      const epc = SCENARIO_EPCS[i]!;
-      const expected = FIXTURE_EDT[epc];
-      expect(f.esv).toBe(expected === undefined ? ESV.Get_SNA : ESV.Get_Res);
-      expect(f.properties.map((p) => [p.epc, toHex(p.edt)])).toEqual([[epc, expected ?? '']]);
-    });
-  });
-});
+describeGoldenSessions(GOLDEN);

@@ -18,6 +18,7 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   ],
   [/^poller\.peak_rss/, 'whole process (poller, simulator, pg client) while polling'],
   [/^poller\.frames_per_simulated_hour/, 'E7+E8 every 30 s; E0+E3 and D3/D7/E1 ride along'],
+  [/^poller\.polls_per_simulated_hour/, '120 boundaries an hour; fewer when a late answer skips one'],
   [/^poller\.rows_per_simulated_hour/, 'all rows written (meter only, no sensors)'],
   [/^poller\.meter_rows_per_simulated_hour/, 'rows from meter polls'],
   [/^poller\.startup_backfill_cpu/, '45 days of E2/E4 history at start'],

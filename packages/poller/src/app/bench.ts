@@ -69,6 +69,7 @@ export async function benchPoller(options: PollerBenchOptions = {}): Promise<Pol
     const sim0 = sim.clock.now();
     const frames0 = sim.client.stats.framesSent;
     const polls0 = poller.meterPoller!.stats.rows;
+    const pollsDone0 = poller.meterPoller!.stats.polls;
     const written0 = store.writer?.stats.written ?? 0;
     await new Promise<void>((resolve) => sim.clock.setTimeoutAt(() => resolve(), sim0 + hours * 3600_000));
     await store.sink.flush();
@@ -77,6 +78,7 @@ export async function benchPoller(options: PollerBenchOptions = {}): Promise<Pol
     const frames = sim.client.stats.framesSent - frames0;
     const rows = (store.writer?.stats.written ?? 0) - written0;
     const pollRows = poller.meterPoller!.stats.rows - polls0;
+    const polls = poller.meterPoller!.stats.polls - pollsDone0;
     await poller.stop({ afterLoops: () => store.close() });
     const real = (performance.now() - realStart) / 1000;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -90,6 +92,11 @@ export async function benchPoller(options: PollerBenchOptions = {}): Promise<Pol
       },
       { name: 'poller.peak_rss', value: round(peakRss / 1024 / 1024), unit: 'MB' },
       { name: 'poller.frames_per_simulated_hour', value: round(frames / simulated), unit: 'frames' },
+      {
+        name: 'poller.polls_per_simulated_hour',
+        value: round(polls / simulated),
+        unit: 'polls (120 when no boundary is skipped for a late answer)',
+      },
       { name: 'poller.rows_per_simulated_hour', value: round(rows / simulated), unit: 'rows' },
       { name: 'poller.meter_rows_per_simulated_hour', value: round(pollRows / simulated), unit: 'rows' },
       {

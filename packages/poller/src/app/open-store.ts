@@ -9,7 +9,12 @@
  */
 import type { Clock } from '@b-route/echonet';
 import type { Kysely } from 'kysely';
-import { type DatabaseHandle, type DatabaseTarget, openDatabase } from '../store/db.js';
+import {
+  type DatabaseHandle,
+  type DatabaseTarget,
+  openDatabase,
+  watchStalledConnections,
+} from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import type { RowKind, StoreEntry, StoreRows } from '../store/rows.js';
 import type { Database } from '../store/schema.js';
@@ -28,6 +33,11 @@ export interface OpenStoreOptions {
   readonly logger: PollerLogger;
   /** Between attempts to reach a database that was away at start. Default 30 s. */
   readonly retryMs?: number;
+  /**
+   * A connection held this long (real ms) is taken for a silent network path and cut, so that
+   * the rows go to the spool instead of waiting for the kernel's TCP timeout. Default 60 000.
+   */
+  readonly stallAfterMs?: number;
   /** Writer tuning (batch size, flush interval); its timer runs on `clock`. */
   readonly writer?: Partial<Omit<StoreWriterOptions, 'db' | 'spool' | 'timer' | 'logger'>>;
 }
@@ -87,8 +97,14 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
   const sink = new SwitchableSink(spool);
   let slotFinder: SlotFinder | undefined;
   let target = 'unknown';
+  let unwatch: (() => void) | undefined;
   const useDatabase = (h: DatabaseHandle): void => {
     handle = h;
+    unwatch = watchStalledConnections(h.pool, {
+      afterMs: options.stallAfterMs ?? 60_000,
+      logger,
+      target: h.target,
+    });
     target = h.target;
     slotFinder = databaseSlotFinder(h.db, clock);
     sink.attach(makeWriter(h.db));
@@ -141,6 +157,7 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
       closing ??= (async () => {
         stopRetry = true;
         await sink.close();
+        unwatch?.();
         await handle?.close();
       })();
       return closing;

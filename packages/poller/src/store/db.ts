@@ -180,3 +180,50 @@ function reasonOf(e: unknown): string {
   if (Array.isArray(err.errors) && err.errors.length > 0) return reasonOf(err.errors[0]);
   return typeof err.code === 'string' ? err.code : String(e);
 }
+
+/** What `watchStalledConnections` needs of a pg client: the socket under it. */
+interface PooledClient {
+  readonly connection?: { readonly stream?: { destroy(): void } };
+}
+
+/**
+ * Drops every pooled connection held longer than `afterMs` by cutting its socket. A database path
+ * that goes silent without a reset (a cable pulled, a host gone, a NAT forgetting the flow)
+ * otherwise holds a write until the kernel gives up retransmitting, about 15 minutes; cut, the
+ * query fails as a connection error and the writer turns to the spool at once. Meant for pools
+ * whose queries are all short (the poller's writes and gap lookups), not for migrations or
+ * chart queries. Returns a function that stops watching.
+ */
+export function watchStalledConnections(
+  pool: pg.Pool,
+  options: { readonly afterMs: number; readonly logger?: StoreLogger; readonly target?: string },
+): () => void {
+  const logger = options.logger ?? silentLogger;
+  const held = new Map<PooledClient, number>();
+  const onAcquire = (client: PooledClient) => held.set(client, Date.now());
+  const onRelease = (_err: unknown, client: PooledClient) => held.delete(client);
+  pool.on('acquire', onAcquire);
+  pool.on('release', onRelease);
+  const check = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [client, since] of held) {
+        if (now - since < options.afterMs) continue;
+        held.delete(client);
+        logger.warn(
+          { target: options.target, heldMs: now - since },
+          'PostgreSQL connection silent: dropping it so the rows go to the spool',
+        );
+        client.connection?.stream?.destroy();
+      }
+    },
+    Math.max(50, Math.floor(options.afterMs / 4)),
+  );
+  check.unref();
+  return () => {
+    clearInterval(check);
+    pool.off('acquire', onAcquire);
+    pool.off('release', onRelease);
+    held.clear();
+  };
+}

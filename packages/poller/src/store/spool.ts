@@ -175,6 +175,35 @@ export class Spool {
   }
 
   /**
+   * Writes entries to a segment of their own at once, outside the queue the other operations
+   * wait in: for the last moment before the process exits, when a replay may be stuck on a
+   * database that does not answer. The segment sorts after every other, so a later run replays
+   * these rows last. Append nothing after it.
+   * @throws StoreError 'store.spool' on an I/O failure.
+   */
+  async appendFinal(entries: readonly StoreEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const name = `spool-${String(this.nextSeq).padStart(12, '0')}.jsonl`;
+    this.nextSeq += 1;
+    const text = `${entries.map(encodeEntry).join('\n')}\n`;
+    try {
+      const handle = await open(join(this.dir, name), 'wx', 0o600);
+      try {
+        await handle.write(text);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      await syncDir(this.dir);
+    } catch (e) {
+      throw new StoreError('store.spool', `cannot write the spool in ${this.dir}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    this.segments.push({ name, bytes: Buffer.byteLength(text), lines: entries.length });
+  }
+
+  /**
    * Hands the spooled entries, oldest first, to `handler` in batches of up to `batchSize`,
    * recording progress after each batch. Stops at the first batch the handler rejects (that
    * batch stays spooled) and reports the error instead of throwing it.

@@ -1,7 +1,9 @@
 /**
  * A TCP relay in front of a real PostgreSQL, for tests of database outages that must not stop
  * the server other test files share: `down()` cuts every open connection and refuses new ones
- * (what clients see when the server stops), `up()` lets them through again.
+ * (what clients see when the server stops), `up()` lets them through again. `stall()` is the
+ * nastier outage: connections stay open but every byte in either direction is swallowed, and new
+ * connections are accepted and never answered (a cable pulled somewhere along the path).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -14,6 +16,8 @@ export interface TcpProxy {
   down(): Promise<void>;
   /** Listens again on the same port. */
   up(): Promise<void>;
+  /** Swallows every byte from now on, without a reset or a close; `up()` does not undo it. */
+  stall(): void;
   close(): Promise<void>;
 }
 
@@ -21,10 +25,16 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  let stalled = false;
 
   const listen = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const s = createServer((client) => {
+        if (stalled) {
+          sockets.add(client);
+          client.on('data', () => undefined).on('error', () => client.destroy());
+          return;
+        }
         const upstream = connect(targetPort, targetHost);
         sockets.add(client);
         sockets.add(upstream);
@@ -66,6 +76,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       return u.toString();
     },
     down,
+    stall() {
+      stalled = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.removeAllListeners('data');
+        socket.on('data', () => undefined);
+      }
+    },
     up: () => (server ? Promise.resolve() : listen()),
     close: down,
   };

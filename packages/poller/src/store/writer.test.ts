@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from './db.js';
+import { openDatabase, watchStalledConnections } from './db.js';
 import type { StoreLogger } from './logger.js';
 import { encodeEntry, type StoreEntry } from './rows.js';
 import { Spool } from './spool.js';
@@ -298,6 +298,69 @@ describe('StoreWriter while PostgreSQL is away', () => {
       await h.close();
       await proxy.close();
     }
+  });
+
+  it('turns to the spool when the path goes silent without a reset, once the stalled connection is cut', async () => {
+    const proxy = await startTcpProxy(Number(new URL(t.url).port));
+    const { logger, records } = capture();
+    const h = await openDatabase({ url: proxy.via(t.url), logger, connectTimeoutMs: 1000 });
+    const unwatch = watchStalledConnections(h.pool, { afterMs: 400, logger, target: h.target });
+    const spool = await Spool.open({ dir: spoolDir, logger });
+    const writer = new StoreWriter({ db: h.db, spool, timer: manualTimer().set, logger });
+    try {
+      writer.add('power_sample', power(0, 1));
+      expect(await writer.flush()).toMatchObject({ written: 1, spooled: 0 });
+      proxy.stall();
+      writer.add('power_sample', power(30, 2));
+      writer.add('power_sample', power(60, 3));
+      // Without the watchdog this flush waits for the kernel's TCP timeout (minutes).
+      expect(await writer.flush()).toMatchObject({ written: 0, spooled: 2, buffered: 0 });
+      expect(spool.pendingRows).toBe(2);
+      expect(records.some((r) => r.level === 'warn' && r.msg.includes('connection silent'))).toBe(true);
+    } finally {
+      unwatch();
+      await writer.close();
+      await h.close();
+      await proxy.close();
+    }
+  });
+
+  it('on close, gives up on a silent database after the deadline and keeps every row in the spool', async () => {
+    const proxy = await startTcpProxy(Number(new URL(t.url).port));
+    const { logger, records } = capture();
+    const h = await openDatabase({ url: proxy.via(t.url), logger, connectTimeoutMs: 1000 });
+    const spool = await Spool.open({ dir: spoolDir, logger });
+    const writer = new StoreWriter({
+      db: h.db,
+      spool,
+      timer: manualTimer().set,
+      logger,
+      closeDeadlineMs: 300,
+    });
+    try {
+      writer.add('power_sample', power(0, 1));
+      expect(await writer.flush()).toMatchObject({ written: 1 });
+      proxy.stall();
+      writer.add('power_sample', power(30, 2));
+      writer.add('power_sample', power(60, 3));
+      void writer.flush(); // this batch goes in flight and never ends
+      writer.add('power_sample', power(90, 4));
+      expect(await writer.close()).toMatchObject({ written: 0, spooled: 3, pending: 3, buffered: 0 });
+      expect(records.some((r) => r.msg.includes('did not finish the last write in time'))).toBe(true);
+    } finally {
+      await proxy.close(); // the stalled connection is reset, so the pool can end
+      await h.close();
+    }
+    // The next start finds the three rows and writes them.
+    const again = await Spool.open({ dir: spoolDir });
+    expect(again.pendingRows).toBe(3);
+    const next = new StoreWriter({ db: t.db, spool: again, timer: manualTimer().set });
+    expect(await next.close()).toMatchObject({ written: 3, pending: 0 });
+    expect(
+      (await t.db.selectFrom('power_sample').select('power_w').orderBy('time').execute()).map(
+        (r) => r.power_w,
+      ),
+    ).toEqual([1, 2, 3, 4]);
   });
 
   it('without a spool, holds rows in memory and writes them when the server returns', async () => {

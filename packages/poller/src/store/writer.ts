@@ -44,6 +44,12 @@ export interface StoreWriterOptions {
   readonly retryIntervalMs?: number;
   /** Rows kept in memory without a spool (or when the spool fails) before the oldest go; default 50 000. */
   readonly maxBuffered?: number;
+  /**
+   * Longest `close()` waits for the database, real ms; then whatever is still only in memory
+   * (the buffer and a batch the database has not confirmed) goes to the spool, so a stop bounded
+   * by a hard exit loses nothing. Default 3000; only with a spool.
+   */
+  readonly closeDeadlineMs?: number;
   readonly timer?: SetTimer;
   readonly logger?: StoreLogger;
 }
@@ -76,6 +82,7 @@ export class StoreWriter {
   private readonly flushIntervalMs: number;
   private readonly retryIntervalMs: number;
   private readonly maxBuffered: number;
+  private readonly closeDeadlineMs: number;
   private readonly timer: SetTimer;
   private readonly logger: StoreLogger;
   private buffer: StoreEntry[] = [];
@@ -84,6 +91,10 @@ export class StoreWriter {
   private timerImmediate = false;
   private reachable = true;
   private closed = false;
+  /** A batch taken from the buffer whose transaction has not ended yet. */
+  private inFlight: readonly StoreEntry[] | undefined;
+  /** Set once close() gave up on the database and put the rest in the spool. */
+  private abandoned = false;
 
   constructor(options: StoreWriterOptions) {
     this.db = options.db;
@@ -92,6 +103,7 @@ export class StoreWriter {
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.retryIntervalMs = options.retryIntervalMs ?? 5000;
     this.maxBuffered = options.maxBuffered ?? 50_000;
+    this.closeDeadlineMs = options.closeDeadlineMs ?? 3000;
     this.timer = options.timer ?? realTimer;
     this.logger = options.logger ?? silentLogger;
     if ((this.spool?.pendingRows ?? 0) > 0) this.schedule(0);
@@ -128,15 +140,46 @@ export class StoreWriter {
 
   /**
    * Final flush, then closes the spool's open segment; afterwards `add` throws. Rows the
-   * database cannot take stay in the spool for the next run.
+   * database cannot take stay in the spool for the next run. A database that neither answers
+   * nor fails within `closeDeadlineMs` is given up on: the rows still in memory go to the spool.
    */
   async close(): Promise<FlushResult> {
     this.closed = true;
-    const result = await this.flush();
+    const flushing = this.flush();
+    let result: FlushResult;
+    if (!this.spool) {
+      result = await flushing;
+    } else {
+      let cancel: (() => void) | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        cancel = realTimer(() => resolve('late'), this.closeDeadlineMs);
+      });
+      const first = await Promise.race([flushing, late]).finally(() => cancel?.());
+      if (first !== 'late') {
+        result = first;
+      } else {
+        flushing.catch(() => undefined);
+        result = await this.abandonToSpool(this.spool);
+      }
+    }
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    await this.spool?.close();
+    if (!this.abandoned) await this.spool?.close();
     return result;
+  }
+
+  /** close() past its deadline: the buffer and the unconfirmed batch go to a final spool segment. */
+  private async abandonToSpool(spool: Spool): Promise<FlushResult> {
+    this.abandoned = true;
+    const rows = [...(this.inFlight ?? []), ...this.buffer.splice(0)];
+    this.inFlight = undefined;
+    this.logger.warn(
+      { rows: rows.length, deadlineMs: this.closeDeadlineMs },
+      'database did not finish the last write in time: rows kept in the spool for the next start',
+    );
+    await spool.appendFinal(rows);
+    this.stats.spooled += rows.length;
+    return { written: 0, spooled: rows.length, pending: spool.pendingRows, buffered: 0 };
   }
 
   /** Arms the flush timer unless one is armed already (an immediate one replaces a delayed one). */
@@ -176,9 +219,12 @@ export class StoreWriter {
           continue;
         }
         const batch = this.buffer.splice(0, this.maxBatch);
+        this.inFlight = batch;
         try {
           await this.write(batch);
+          if (this.abandoned) break;
         } catch (e) {
+          if (this.abandoned) break;
           if (!isConnectionError(e) || !this.spool) {
             this.buffer.unshift(...batch);
             if (!isConnectionError(e)) throw e;
@@ -194,6 +240,7 @@ export class StoreWriter {
         this.markReachable(0);
       }
     } finally {
+      this.inFlight = undefined;
       this.trimBuffer();
       if (this.buffer.length > 0 || (this.spool?.pendingRows ?? 0) > 0) this.schedule(this.retryIntervalMs);
     }

@@ -14,7 +14,14 @@ describe('soak, one simulated day with every fault', () => {
     expect(report.crashes).toEqual({ count: 0, messages: [] });
     // Every timed fault happened …
     expect(new Set(report.events.map((e) => e.kind))).toEqual(
-      new Set(['dongle-reset', 'dongle-unplug', 'meter-unreachable', 'database-down', 'poller-restart']),
+      new Set([
+        'dongle-reset',
+        'dongle-unplug',
+        'meter-unreachable',
+        'database-down',
+        'database-silent',
+        'poller-restart',
+      ]),
     );
     // … and so did the continuous ones.
     expect(report.faults.repliesDropped).toBeGreaterThan(0);
@@ -24,6 +31,7 @@ describe('soak, one simulated day with every fault', () => {
     expect(report.faults.dongleReboots).toBeGreaterThan(0);
     expect(report.faults.sessionStates.recovering).toBeGreaterThan(0);
     expect(report.poller.rowsSpooled).toBeGreaterThan(0);
+    expect(report.poller.stalledConnectionsCut).toBeGreaterThan(0);
 
     // Half hours: the day (48 slots, both directions) and the meter's 44 earlier days.
     expect(report.intervals.window).toBeGreaterThanOrEqual(96);

@@ -7,6 +7,7 @@ const KINDS: SoakEventKind[] = [
   'dongle-unplug',
   'meter-unreachable',
   'database-down',
+  'database-silent',
   'poller-restart',
 ];
 
@@ -29,13 +30,14 @@ describe('faultPlan', () => {
     },
   );
 
-  it('a week: a reset and an unplug every day, the meter away twice, one database outage and one restart', () => {
+  it('a week: a reset and an unplug every day, the meter away twice, one database outage, one silent database path and one restart', () => {
     const plan = faultPlan(7);
     const count = (k: SoakEventKind) => plan.filter((e) => e.kind === k).length;
     expect(count('dongle-reset')).toBe(7);
     expect(count('dongle-unplug')).toBe(7);
     expect(count('meter-unreachable')).toBe(2);
     expect(count('database-down')).toBe(1);
+    expect(count('database-silent')).toBe(1);
     expect(count('poller-restart')).toBe(1);
     expect(plan.find((e) => e.kind === 'database-down')!.durationMs).toBe(HOUR);
     expect(plan.find((e) => e.kind === 'poller-restart')!.durationMs).toBe(3 * HOUR);

@@ -6,8 +6,9 @@
  *   lifetime of 6 h (EVENT 29 → re-authentication) of which some re-authentications fail
  *   (EVENT 24: the session must be rebuilt);
  * - timed events (`faultPlan`): the dongle rebooting by itself and being unplugged every day,
- *   the meter out of reach for hours, the database away for an hour, the poller restarted
- *   after three hours down. Events never overlap (each one's effect can be told apart) and end
+ *   the meter out of reach for hours, the database away for an hour, the path to the database
+ *   silent for two hours (packets swallowed, no reset), the poller restarted after three hours
+ *   down. Events never overlap (each one's effect can be told apart) and end
  *   at least an hour before the soak does, so their recovery is part of the run.
  */
 
@@ -23,6 +24,7 @@ export type SoakEventKind =
   | 'dongle-unplug'
   | 'meter-unreachable'
   | 'database-down'
+  | 'database-silent'
   | 'poller-restart';
 
 export interface SoakEvent {
@@ -63,6 +65,7 @@ export function faultPlan(days: number): SoakEvent[] {
   const events: SoakEvent[] = [
     { kind: 'meter-unreachable', atMs: at(0.28), durationMs: 3 * HOUR },
     { kind: 'database-down', atMs: at(0.5), durationMs: HOUR },
+    { kind: 'database-silent', atMs: at(0.6), durationMs: 2 * HOUR },
     { kind: 'poller-restart', atMs: at(0.72), durationMs: 3 * HOUR },
   ];
   if (days >= 3) events.push({ kind: 'meter-unreachable', atMs: at(0.9), durationMs: 2 * HOUR });

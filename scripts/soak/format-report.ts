@@ -22,6 +22,7 @@ export function formatSoakReport(r: SoakReport): string[] {
   const unplugs = byKind('dongle-unplug');
   const away = byKind('meter-unreachable');
   const dbDown = byKind('database-down');
+  const dbSilent = byKind('database-silent');
   const restarts = byKind('poller-restart');
   const states = Object.entries(r.faults.sessionStates)
     .filter(([s]) => s !== 'ready' && s !== 'closed')
@@ -39,6 +40,7 @@ export function formatSoakReport(r: SoakReport): string[] {
     `Fault events: dongle reset ${times(resets.length)}, unplugged ${times(unplugs.length)} (${durations(unplugs.map((e) => e.durationMin))}), ` +
       `meter out of reach ${times(away.length)} (${durations(away.map((e) => e.durationMin))}), ` +
       `database down ${times(dbDown.length)} (${durations(dbDown.map((e) => e.durationMin))}), ` +
+      `database path silent ${times(dbSilent.length)} (${durations(dbSilent.map((e) => e.durationMin))}), ` +
       `poller restarted ${times(restarts.length)} (${durations(restarts.map((e) => e.durationMin))} down)`,
     `Faults seen: ${r.faults.repliesDropped} replies dropped, ${r.faults.corruptReplies} corrupt, ` +
       `${r.faults.duplicateReplies} duplicated, ${r.faults.answersToResends} second answers to a resend, ` +
@@ -54,6 +56,7 @@ export function formatSoakReport(r: SoakReport): string[] {
     `Poller: ${r.poller.runs} runs, ${r.poller.polls} polls (${r.poller.pollFailures} failed), ` +
       `${r.poller.notifications} notifications, ${r.poller.backfillRows} backfilled slot values, ` +
       `${r.poller.rowsWritten} rows written (${r.poller.rowsSpooled} through the spool), ` +
+      `${r.poller.stalledConnectionsCut} silent database connections cut, ` +
       `${r.poller.warnings} warnings, ${r.poller.errors} errors logged`,
     `Crashes: ${r.crashes.count}`,
     ...r.crashes.messages.map((m) => `  ${m}`),

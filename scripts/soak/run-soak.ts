@@ -175,6 +175,8 @@ export interface SoakReport {
     readonly backfillRows: number;
     readonly rowsWritten: number;
     readonly rowsSpooled: number;
+    /** Database connections cut by the poller after they went silent. */
+    readonly stalledConnectionsCut: number;
     readonly warnings: number;
     readonly errors: number;
   };
@@ -260,6 +262,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         spool: { dir: join(workDir, 'spool') },
         clock: sim.clock,
         logger,
+        // The default 60 s (real) would be a simulated day at soak speed; 1 s is tens of minutes.
+        stallAfterMs: 1000,
       });
       const poller = new Poller({
         client: sim.client,
@@ -326,6 +330,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           break;
         case 'database-down':
           await proxy.down();
+          background.push(until(sim.clock, start + event.atMs + event.durationMs).then(() => proxy.up()));
+          break;
+        case 'database-silent':
+          proxy.stall();
           background.push(until(sim.clock, start + event.atMs + event.durationMs).then(() => proxy.up()));
           break;
         case 'poller-restart': {
@@ -459,6 +467,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         backfillRows: sum(runs, (r) => r.poller.stats.backfillRows),
         rowsWritten: sum(runs, (r) => r.store.writer?.stats.written ?? 0),
         rowsSpooled: sum(runs, (r) => r.store.writer?.stats.spooled ?? 0),
+        stalledConnectionsCut: sum(runs, (r) => r.store.stalledConnectionsCut),
         warnings: logCounts.warn,
         errors: logCounts.error,
       },

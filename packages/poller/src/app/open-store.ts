@@ -13,6 +13,7 @@ import {
   type DatabaseHandle,
   type DatabaseTarget,
   openDatabase,
+  type StallWatch,
   watchStalledConnections,
 } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
@@ -53,6 +54,8 @@ export interface PollerStore {
   readonly writer: StoreWriter | undefined;
   /** True while rows reach the database (false before it was reached, and while it is away). */
   readonly online: boolean;
+  /** Database connections cut because they went silent (see `stallAfterMs`). */
+  readonly stalledConnectionsCut: number;
   /** Flushes (to the database, else the spool) and closes. Idempotent. */
   close(): Promise<void>;
 }
@@ -97,10 +100,10 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
   const sink = new SwitchableSink(spool);
   let slotFinder: SlotFinder | undefined;
   let target = 'unknown';
-  let unwatch: (() => void) | undefined;
+  let watch: StallWatch | undefined;
   const useDatabase = (h: DatabaseHandle): void => {
     handle = h;
-    unwatch = watchStalledConnections(h.pool, {
+    watch = watchStalledConnections(h.pool, {
       afterMs: options.stallAfterMs ?? 60_000,
       logger,
       target: h.target,
@@ -153,11 +156,14 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
     get online() {
       return sink.writer?.online ?? false;
     },
+    get stalledConnectionsCut() {
+      return watch?.cut ?? 0;
+    },
     close: () => {
       closing ??= (async () => {
         stopRetry = true;
         await sink.close();
-        unwatch?.();
+        watch?.stop();
         await handle?.close();
       })();
       return closing;

@@ -181,6 +181,12 @@ function reasonOf(e: unknown): string {
   return typeof err.code === 'string' ? err.code : String(e);
 }
 
+export interface StallWatch {
+  /** Connections cut so far. */
+  readonly cut: number;
+  stop(): void;
+}
+
 /** What `watchStalledConnections` needs of a pg client: the socket under it. */
 interface PooledClient {
   readonly connection?: { readonly stream?: { destroy(): void } };
@@ -192,14 +198,15 @@ interface PooledClient {
  * otherwise holds a write until the kernel gives up retransmitting, about 15 minutes; cut, the
  * query fails as a connection error and the writer turns to the spool at once. Meant for pools
  * whose queries are all short (the poller's writes and gap lookups), not for migrations or
- * chart queries. Returns a function that stops watching.
+ * chart queries.
  */
 export function watchStalledConnections(
   pool: pg.Pool,
   options: { readonly afterMs: number; readonly logger?: StoreLogger; readonly target?: string },
-): () => void {
+): StallWatch {
   const logger = options.logger ?? silentLogger;
   const held = new Map<PooledClient, number>();
+  let cut = 0;
   const onAcquire = (client: PooledClient) => held.set(client, Date.now());
   const onRelease = (_err: unknown, client: PooledClient) => held.delete(client);
   pool.on('acquire', onAcquire);
@@ -210,6 +217,7 @@ export function watchStalledConnections(
       for (const [client, since] of held) {
         if (now - since < options.afterMs) continue;
         held.delete(client);
+        cut++;
         logger.warn(
           { target: options.target, heldMs: now - since },
           'PostgreSQL connection silent: dropping it so the rows go to the spool',
@@ -220,10 +228,15 @@ export function watchStalledConnections(
     Math.max(50, Math.floor(options.afterMs / 4)),
   );
   check.unref();
-  return () => {
-    clearInterval(check);
-    pool.off('acquire', onAcquire);
-    pool.off('release', onRelease);
-    held.clear();
+  return {
+    get cut() {
+      return cut;
+    },
+    stop() {
+      clearInterval(check);
+      pool.off('acquire', onAcquire);
+      pool.off('release', onRelease);
+      held.clear();
+    },
   };
 }

@@ -14,9 +14,9 @@ export interface TcpProxy {
   via(url: string): string;
   /** Resets every connection and stops listening: connects get ECONNREFUSED. */
   down(): Promise<void>;
-  /** Listens again on the same port. */
+  /** Listens again on the same port; after `stall()`, resets the swallowed connections and relays new ones. */
   up(): Promise<void>;
-  /** Swallows every byte from now on, without a reset or a close; `up()` does not undo it. */
+  /** Swallows every byte from now on, without a reset or a close, until `up()`. */
   stall(): void;
   close(): Promise<void>;
 }
@@ -84,7 +84,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
         socket.on('data', () => undefined);
       }
     },
-    up: () => (server ? Promise.resolve() : listen()),
+    up: () => {
+      if (stalled) {
+        stalled = false;
+        for (const socket of sockets) socket.resetAndDestroy();
+        sockets.clear();
+      }
+      return server ? Promise.resolve() : listen();
+    },
     close: down,
   };
 }

@@ -304,7 +304,7 @@ describe('StoreWriter while PostgreSQL is away', () => {
     const proxy = await startTcpProxy(Number(new URL(t.url).port));
     const { logger, records } = capture();
     const h = await openDatabase({ url: proxy.via(t.url), logger, connectTimeoutMs: 1000 });
-    const unwatch = watchStalledConnections(h.pool, { afterMs: 400, logger, target: h.target });
+    const watch = watchStalledConnections(h.pool, { afterMs: 400, logger, target: h.target });
     const spool = await Spool.open({ dir: spoolDir, logger });
     const writer = new StoreWriter({ db: h.db, spool, timer: manualTimer().set, logger });
     try {
@@ -317,8 +317,9 @@ describe('StoreWriter while PostgreSQL is away', () => {
       expect(await writer.flush()).toMatchObject({ written: 0, spooled: 2, buffered: 0 });
       expect(spool.pendingRows).toBe(2);
       expect(records.some((r) => r.level === 'warn' && r.msg.includes('connection silent'))).toBe(true);
+      expect(watch.cut).toBe(1);
     } finally {
-      unwatch();
+      watch.stop();
       await writer.close();
       await h.close();
       await proxy.close();

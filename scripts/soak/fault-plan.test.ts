@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { faultPlan, type SoakEventKind } from './fault-plan.js';
+import { faultPlan, SOAK_EVENT_KINDS, type SoakEventKind } from './fault-plan.js';
 
 const HOUR = 3_600_000;
-const KINDS: SoakEventKind[] = [
-  'dongle-reset',
-  'dongle-unplug',
-  'meter-unreachable',
-  'database-down',
-  'database-silent',
-  'poller-restart',
-];
 
 describe('faultPlan', () => {
   it.each([1, 2, 7])(
     '%d day(s): every kind of event, none overlapping, all over an hour before the end',
     (days) => {
       const plan = faultPlan(days);
-      expect(new Set(plan.map((e) => e.kind))).toEqual(new Set(KINDS));
+      expect(new Set(plan.map((e) => e.kind))).toEqual(new Set(SOAK_EVENT_KINDS));
       for (let i = 1; i < plan.length; i++) {
         const prev = plan[i - 1]!;
         expect(plan[i]!.atMs, `${plan[i]!.kind} after ${prev.kind}`).toBeGreaterThanOrEqual(

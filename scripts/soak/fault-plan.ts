@@ -19,13 +19,17 @@ const DAY = 24 * HOUR;
 export const SOAK_FAULT_SPEC =
   'drop=0.03,corrupt=0.02,duplicate=0.02,fail-er10=0.01,delay=0-1500,expire-every=6h,reauth-fail=0.2';
 
-export type SoakEventKind =
-  | 'dongle-reset'
-  | 'dongle-unplug'
-  | 'meter-unreachable'
-  | 'database-down'
-  | 'database-silent'
-  | 'poller-restart';
+/** Every kind of timed event; a soak of any length has each at least once. */
+export const SOAK_EVENT_KINDS = [
+  'dongle-reset',
+  'dongle-unplug',
+  'meter-unreachable',
+  'database-down',
+  'database-silent',
+  'poller-restart',
+] as const;
+
+export type SoakEventKind = (typeof SOAK_EVENT_KINDS)[number];
 
 export interface SoakEvent {
   readonly kind: SoakEventKind;

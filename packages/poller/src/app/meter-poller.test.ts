@@ -4,23 +4,13 @@
  * load on the machine.
  */
 import { describe, expect, it } from 'vitest';
-import type { StoreEntry } from '../store/rows.js';
 import { MeterIdentity } from './meter-identity.js';
 import { MeterPoller } from './meter-poller.js';
 import { createSimulation } from './simulate.js';
-import type { RowSink } from './sink.js';
+import { memorySink } from './testing/memory-sink.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function memorySink(): RowSink & { rows: StoreEntry[] } {
-  const rows: StoreEntry[] = [];
-  return {
-    rows,
-    add: (kind, row) => void rows.push({ kind, row } as StoreEntry),
-    flush: async () => ({ pending: 0, buffered: 0 }),
-  };
-}
 
 describe('MeterPoller on a manual clock', () => {
   it('asks everything due at one boundary in one frame: 120 frames and 120 polls in an hour at 30 s', async () => {

@@ -1,19 +1,9 @@
 import { SimClock } from '@b-route/simulator';
 import { describe, expect, it } from 'vitest';
-import type { StoreEntry } from '../store/rows.js';
 import { SensorLoop, type SensorSource } from './sensor-loop.js';
-import type { RowSink } from './sink.js';
+import { memorySink } from './testing/memory-sink.js';
 
 const T0 = Date.UTC(2026, 4, 20, 0, 0, 5);
-
-function memorySink(): RowSink & { rows: StoreEntry[] } {
-  const rows: StoreEntry[] = [];
-  return {
-    rows,
-    add: (kind, row) => void rows.push({ kind, row } as StoreEntry),
-    flush: async () => ({ pending: 0, buffered: 0 }),
-  };
-}
 
 function memoryLogger() {
   const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];

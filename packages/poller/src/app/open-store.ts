@@ -163,6 +163,9 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
       closing ??= (async () => {
         stopRetry = true;
         await sink.close();
+        // The loops have stopped and the writer is done (or gave up on a silent database):
+        // a connection still held now waits for an answer that is not coming.
+        watch?.cutHeld();
         watch?.stop();
         await handle?.close();
       })();

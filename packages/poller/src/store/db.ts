@@ -184,6 +184,11 @@ function reasonOf(e: unknown): string {
 export interface StallWatch {
   /** Connections cut so far. */
   readonly cut: number;
+  /**
+   * Cuts every connection still held, however briefly: for closing, once nothing should be
+   * using the pool, so that ending it does not wait for a query that will never answer.
+   */
+  cutHeld(): void;
   stop(): void;
 }
 
@@ -207,6 +212,15 @@ export function watchStalledConnections(
   const logger = options.logger ?? silentLogger;
   const held = new Map<PooledClient, number>();
   let cut = 0;
+  const drop = (client: PooledClient, since: number, now: number): void => {
+    held.delete(client);
+    cut++;
+    logger.warn(
+      { target: options.target, heldMs: now - since },
+      'PostgreSQL connection silent: dropping it so the rows go to the spool',
+    );
+    client.connection?.stream?.destroy();
+  };
   const onAcquire = (client: PooledClient) => held.set(client, Date.now());
   const onRelease = (_err: unknown, client: PooledClient) => held.delete(client);
   pool.on('acquire', onAcquire);
@@ -214,16 +228,7 @@ export function watchStalledConnections(
   const check = setInterval(
     () => {
       const now = Date.now();
-      for (const [client, since] of held) {
-        if (now - since < options.afterMs) continue;
-        held.delete(client);
-        cut++;
-        logger.warn(
-          { target: options.target, heldMs: now - since },
-          'PostgreSQL connection silent: dropping it so the rows go to the spool',
-        );
-        client.connection?.stream?.destroy();
-      }
+      for (const [client, since] of held) if (now - since >= options.afterMs) drop(client, since, now);
     },
     Math.max(50, Math.floor(options.afterMs / 4)),
   );
@@ -231,6 +236,10 @@ export function watchStalledConnections(
   return {
     get cut() {
       return cut;
+    },
+    cutHeld() {
+      const now = Date.now();
+      for (const [client, since] of held) drop(client, since, now);
     },
     stop() {
       clearInterval(check);

@@ -146,7 +146,7 @@ export class Spool {
   append(entries: readonly StoreEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return this.serial(async () => {
-      const text = `${entries.map(encodeEntry).join('\n')}\n`;
+      const text = encodeLines(entries);
       const size = Buffer.byteLength(text);
       try {
         if (
@@ -162,13 +162,7 @@ export class Spool {
         active.segment.bytes += size;
         active.segment.lines += entries.length;
       } catch (e) {
-        throw new StoreError(
-          'store.spool',
-          `cannot write the spool in ${this.dir}: ${(e as Error).message}`,
-          {
-            cause: e,
-          },
-        );
+        throw this.writeError(e);
       }
       await this.enforceBound();
     });
@@ -183,9 +177,8 @@ export class Spool {
    */
   async appendFinal(entries: readonly StoreEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const name = `spool-${String(this.nextSeq).padStart(12, '0')}.jsonl`;
-    this.nextSeq += 1;
-    const text = `${entries.map(encodeEntry).join('\n')}\n`;
+    const name = this.nextSegmentName();
+    const text = encodeLines(entries);
     try {
       const handle = await open(join(this.dir, name), 'wx', 0o600);
       try {
@@ -196,9 +189,7 @@ export class Spool {
       }
       await syncDir(this.dir);
     } catch (e) {
-      throw new StoreError('store.spool', `cannot write the spool in ${this.dir}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw this.writeError(e);
     }
     this.segments.push({ name, bytes: Buffer.byteLength(text), lines: entries.length });
   }
@@ -256,9 +247,20 @@ export class Spool {
     return run;
   }
 
-  private async createSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
+  private nextSegmentName(): string {
     const name = `spool-${String(this.nextSeq).padStart(12, '0')}.jsonl`;
     this.nextSeq += 1;
+    return name;
+  }
+
+  private writeError(e: unknown): StoreError {
+    return new StoreError('store.spool', `cannot write the spool in ${this.dir}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+
+  private async createSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
+    const name = this.nextSegmentName();
     const handle = await open(join(this.dir, name), 'wx', 0o600);
     await syncDir(this.dir);
     const segment: Segment = { name, bytes: 0, lines: 0 };
@@ -360,4 +362,9 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Entries as spool lines, each ending in a newline. */
+function encodeLines(entries: readonly StoreEntry[]): string {
+  return `${entries.map(encodeEntry).join('\n')}\n`;
 }

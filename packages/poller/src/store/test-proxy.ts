@@ -56,11 +56,15 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       });
     });
 
+  const resetAll = (): void => {
+    for (const socket of sockets) socket.resetAndDestroy();
+    sockets.clear();
+  };
+
   const down = async (): Promise<void> => {
     const s = server;
     server = undefined;
-    for (const socket of sockets) socket.resetAndDestroy();
-    sockets.clear();
+    resetAll();
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   };
 
@@ -87,8 +91,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     up: () => {
       if (stalled) {
         stalled = false;
-        for (const socket of sockets) socket.resetAndDestroy();
-        sockets.clear();
+        resetAll();
       }
       return server ? Promise.resolve() : listen();
     },

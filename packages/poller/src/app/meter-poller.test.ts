@@ -7,22 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { MeterIdentity } from './meter-identity.js';
 import { MeterPoller } from './meter-poller.js';
 import { createSimulation } from './simulate.js';
+import { drive } from './testing/manual-clock.js';
 import { memorySink } from './testing/memory-sink.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('MeterPoller on a manual clock', () => {
   it('asks everything due at one boundary in one frame: 120 frames and 120 polls in an hour at 30 s', async () => {
     // 00:10:05 UTC = 09:10:05 JST: the hour measured below starts at 09:20 and ends before 10:20.
     const sim = createSimulation({ speed: 0, start: Date.UTC(2026, 4, 20, 0, 10, 5) });
     const { clock, client } = sim;
-    const step = async (ms: number, until?: () => boolean) => {
-      for (let t = 0; t < ms && !until?.(); t += 250) {
-        clock.advance(250);
-        for (let i = 0; i < 4; i++) await turn();
-      }
-    };
+    const step = (ms: number, until?: () => boolean) => drive(clock, ms, 250, until);
     try {
       let opened = false;
       client.open().then(() => {

@@ -1,6 +1,7 @@
 import { SimClock } from '@b-route/simulator';
 import { describe, expect, it } from 'vitest';
 import { SensorLoop, type SensorSource } from './sensor-loop.js';
+import { drive } from './testing/manual-clock.js';
 import { memorySink } from './testing/memory-sink.js';
 
 const T0 = Date.UTC(2026, 4, 20, 0, 0, 5);
@@ -13,16 +14,6 @@ function memoryLogger() {
     lines,
     logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as never,
   };
-}
-
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Moves the manual clock in steps, letting the loop's promises settle after each. */
-async function drive(clock: SimClock, ms: number, step = 1000): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    for (let i = 0; i < 5; i++) await turn();
-  }
 }
 
 describe('SensorLoop', () => {

@@ -25,6 +25,7 @@ import { createSimulation } from '../../packages/poller/src/app/simulate.js';
 import {
   type DatabaseHandle,
   type DatabaseTarget,
+  migrate,
   openDatabase,
   stopEmbedded,
 } from '../../packages/poller/src/index.js';
@@ -148,6 +149,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const sensors = [sim.sensors.cpu, sim.sensors.co2, sim.sensors.bme280];
   let store: PollerStore | undefined;
   try {
+    // A fresh data directory has an empty cluster: the schema must exist before the demo clears
+    // the rows an earlier run left for this day (openStore would migrate only afterwards).
+    await migrate(handle.db, { logger: logger.child({ ns: 'poller:store' }) });
     await forgetEarlierRun(
       handle,
       meter,

@@ -9,6 +9,6 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default', './scripts/vitest/summary-reporter.ts'],
     // One embedded PostgreSQL for the whole run; each test file gets its own fresh database.
-    globalSetup: ['packages/poller/src/store/test-global-setup.ts'],
+    globalSetup: ['packages/store/src/testing/test-global-setup.ts'],
   },
 });

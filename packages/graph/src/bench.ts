@@ -6,7 +6,7 @@
  * median of three runs after one warm-up.
  */
 import { performance } from 'node:perf_hooks';
-import { createTestDatabase } from '@b-route/poller';
+import { createTestDatabase } from '@b-route/store/testing';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './db-types.js';
 import { queryPowerData } from './query/power.js';

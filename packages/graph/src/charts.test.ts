@@ -3,7 +3,7 @@
  * series' colour where its data is and nowhere else, and Japanese text drawn as glyphs.
  */
 
-import { createTestDatabase, type TestDatabase } from '@b-route/poller';
+import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawPowerChart, drawTempChart } from './charts.js';

@@ -3,4 +3,4 @@
  * numeric value the graph queries read is cast to float8 in SQL, so results do not depend on
  * the pool's type parsers.
  */
-export type { Database } from '@b-route/poller';
+export type { Database } from '@b-route/store';

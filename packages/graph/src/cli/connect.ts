@@ -6,40 +6,16 @@
  */
 
 import { existsSync } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG_PATH, databaseTarget, loadConfig, openDatabase } from '@b-route/poller';
+import { join } from 'node:path';
+import { databaseTarget, findConfigFile, loadDatabaseConfig, openDatabase } from '@b-route/store';
 import { GraphError } from '../errors.js';
 import type { Connect } from './run.js';
 
-/** The repository root (this file is packages/graph/src/cli/). */
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** `explicit` resolved against `cwd`, else the first default file that exists, else undefined. */
-export async function findConfigFile(explicit: string | undefined, cwd: string): Promise<string | undefined> {
-  if (explicit !== undefined) return resolve(cwd, explicit);
-  for (const candidate of new Set([
-    resolve(cwd, DEFAULT_CONFIG_PATH),
-    join(REPO_ROOT, DEFAULT_CONFIG_PATH),
-  ])) {
-    if (
-      await access(candidate).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      return candidate;
-    }
-  }
-  return undefined;
-}
-
 export const connectFromSettings: Connect = async ({ configPath, env, cwd }) => {
   const path = await findConfigFile(configPath, cwd);
-  let database: Awaited<ReturnType<typeof loadConfig>>['config']['database'];
+  let database: Awaited<ReturnType<typeof loadDatabaseConfig>>;
   try {
-    database = (await loadConfig({ ...(path === undefined ? {} : { path }), env, cwd })).config.database;
+    database = await loadDatabaseConfig({ ...(path === undefined ? {} : { path }), env, cwd });
   } catch (e) {
     throw new GraphError('config.invalid', (e as Error).message, { cause: e });
   }

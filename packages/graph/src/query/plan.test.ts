@@ -4,7 +4,7 @@
  * planner to prefer an index on its own for a one-day range; the planner is not forced.
  */
 
-import { createTestDatabase, type TestDatabase } from '@b-route/poller';
+import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { type Expression, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, jstMidnight } from '../time.js';

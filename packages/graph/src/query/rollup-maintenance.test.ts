@@ -9,13 +9,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  createTestDatabase,
-  DEFAULT_MIGRATIONS_DIR,
-  StoreWriter,
-  type TestDatabase,
-  withTestDatabase,
-} from '@b-route/poller';
+import { DEFAULT_MIGRATIONS_DIR, StoreWriter } from '@b-route/store';
+import { createTestDatabase, type TestDatabase, withTestDatabase } from '@b-route/store/testing';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../db-types.js';

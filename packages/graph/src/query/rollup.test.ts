@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@b-route/poller';
+import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { type Expression, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS, jstMidnight, MINUTE_MS, type TimeRange } from '../time.js';

@@ -6,11 +6,9 @@
  * 'poll' value are fetched too, so the meter's exact record replaces it.
  */
 import { type Clock, type DayHistory, dateToJst, type JstDate } from '@b-route/echonet';
+import type { Database, EnergyDirection, StoreLogger } from '@b-route/store';
+import { isConnectionError, missingIntervalSlots } from '@b-route/store';
 import type { Kysely } from 'kysely';
-import { isConnectionError } from '../store/db.js';
-import { missingIntervalSlots } from '../store/gaps.js';
-import type { StoreLogger } from '../store/logger.js';
-import type { Database, EnergyDirection } from '../store/schema.js';
 import { DAY_MS, floorHalfHour, jstDayNumber, jstDayStart } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';

@@ -7,7 +7,7 @@
  * client, but not the PostgreSQL server. The 45-day backfill at start is measured apart.
  */
 import { performance } from 'node:perf_hooks';
-import { createTestDatabase } from '../store/test-db.js';
+import { createTestDatabase } from '@b-route/store/testing';
 import { openStore } from './open-store.js';
 import { Poller } from './poller.js';
 import { createSimulation } from './simulate.js';

@@ -7,12 +7,12 @@
 import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import type { Clock } from '@b-route/echonet';
+import type { StoreLogger } from '@b-route/store';
 import type { PollerConfig } from '../config/load-config.js';
 import { openBme280 } from '../sensors/bme280-open.js';
 import { SensorError } from '../sensors/errors.js';
 import { Mhz19, type Mhz19Options } from '../sensors/mhz19.js';
 import { openMhz19 } from '../sensors/mhz19-open.js';
-import type { StoreLogger } from '../store/logger.js';
 import { sleep } from './clock.js';
 import type { PollerSensor } from './poller.js';
 import type { SensorSource } from './sensor-loop.js';

@@ -4,7 +4,7 @@
  * Identity and scale are asked in one frame at start and after every reconnection; the hourly
  * meta poll (D3/D7/E1) keeps the scale current.
  */
-import type { MeterUpsert, StoreEntry } from '../store/rows.js';
+import type { MeterUpsert, StoreEntry } from '@b-route/store';
 import type { MeterPort, RequestSignal } from './meter-port.js';
 import {
   type EnergyScale,

@@ -4,8 +4,8 @@
  * ARIB STD-T108 send-time budget (protocol.md §6).
  */
 import type { Clock } from '@b-route/echonet';
+import type { StoreLogger } from '@b-route/store';
 import { nextDue, type ScheduleEntry } from '../schedule/schedule.js';
-import type { StoreLogger } from '../store/logger.js';
 import { HALF_HOUR_MS, sleepUntil } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';

@@ -6,10 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimClock } from '@b-route/simulator';
+import { Spool } from '@b-route/store';
+import { createTestDatabase, startTcpProxy, type TestDatabase } from '@b-route/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Spool } from '../store/spool.js';
-import { createTestDatabase, type TestDatabase } from '../store/test-db.js';
-import { startTcpProxy } from '../store/test-proxy.js';
 import { openStore } from './open-store.js';
 import { memoryLogger } from './testing/rig.js';
 

@@ -8,20 +8,22 @@
  * so a fresh server coming up late cannot reject rows for missing tables.
  */
 import type { Clock } from '@b-route/echonet';
-import type { Kysely } from 'kysely';
+import type { Database, RowKind, StoreEntry, StoreRows } from '@b-route/store';
 import {
   type DatabaseHandle,
   type DatabaseTarget,
+  isStoreError,
+  migrate,
   openDatabase,
+  Spool,
+  type SpoolOptions,
   type StallWatch,
+  StoreError,
+  StoreWriter,
+  type StoreWriterOptions,
   watchStalledConnections,
-} from '../store/db.js';
-import { migrate } from '../store/migrate.js';
-import type { RowKind, StoreEntry, StoreRows } from '../store/rows.js';
-import type { Database } from '../store/schema.js';
-import { Spool, type SpoolOptions } from '../store/spool.js';
-import { isStoreError, StoreError } from '../store/store-error.js';
-import { StoreWriter, type StoreWriterOptions } from '../store/writer.js';
+} from '@b-route/store';
+import type { Kysely } from 'kysely';
 import { databaseSlotFinder, type SlotFinder } from './backfill.js';
 import { sleep, timerOn } from './clock.js';
 import type { PollerLogger } from './poller.js';

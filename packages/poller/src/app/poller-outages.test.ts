@@ -5,8 +5,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startTcpProxy } from '@b-route/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpProxy } from '../store/test-proxy.js';
 import { HALF_HOUR_MS } from './clock.js';
 import type { MeterPort } from './meter-port.js';
 import { createSimulation, type Simulation } from './simulate.js';

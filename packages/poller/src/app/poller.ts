@@ -9,8 +9,8 @@
  * safety net (after the meter's EA/EB notification).
  */
 import { type Clock, EOJ, type FixedTimeEnergy } from '@b-route/echonet';
+import type { StoreLogger } from '@b-route/store';
 import { nextBoundary, type ScheduleEntry } from '../schedule/schedule.js';
-import type { StoreLogger } from '../store/logger.js';
 import { Backfill, type SlotFinder } from './backfill.js';
 import { HALF_HOUR_MS, sleep, sleepUntil } from './clock.js';
 import { MeterIdentity } from './meter-identity.js';

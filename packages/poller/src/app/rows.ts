@@ -11,8 +11,7 @@ import {
   type JstDate,
   jstToDate,
 } from '@b-route/echonet';
-import type { MeterUpsert, StoreEntry } from '../store/rows.js';
-import type { EnergyDirection, EnergyIntervalSource } from '../store/schema.js';
+import type { EnergyDirection, EnergyIntervalSource, MeterUpsert, StoreEntry } from '@b-route/store';
 
 /** One property as the client's `get()` returns it: the EDT (null when the meter lacks it) and its decoded value. */
 export interface PropertyValue {

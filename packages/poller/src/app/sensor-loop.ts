@@ -4,9 +4,8 @@
  * delays; it never throws out of its loop, so it cannot stop the meter polling or another sensor.
  */
 import type { Clock } from '@b-route/echonet';
+import type { StoreEntry, StoreLogger } from '@b-route/store';
 import { nextBoundary } from '../schedule/schedule.js';
-import type { StoreLogger } from '../store/logger.js';
-import type { StoreEntry } from '../store/rows.js';
 import { sleepUntil } from './clock.js';
 import { put, type RowSink } from './sink.js';
 

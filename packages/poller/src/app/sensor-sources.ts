@@ -3,11 +3,12 @@
  * UART (`-c`), BME280 over I2C (`-b`). Each opens its device lazily and again after an I/O
  * failure, so a sensor plugged in late, or a loose wire, heals by itself.
  */
+
+import type { StoreLogger } from '@b-route/store';
 import type { Bme280 } from '../sensors/bme280.js';
 import { type CpuTemperatureReader, readCpuTemperature } from '../sensors/cpu-temperature.js';
 import { isSensorError } from '../sensors/errors.js';
 import type { Mhz19 } from '../sensors/mhz19.js';
-import type { StoreLogger } from '../store/logger.js';
 import type { SensorSource } from './sensor-loop.js';
 
 /** A device handle with its release. */

@@ -14,9 +14,9 @@ import {
   Simulator,
   type SimulatorOptions,
 } from '@b-route/simulator';
+import type { StoreLogger } from '@b-route/store';
 import { Bme280, type Bme280Options } from '../sensors/bme280.js';
 import { Mhz19 } from '../sensors/mhz19.js';
-import type { StoreLogger } from '../store/logger.js';
 import { sleep } from './clock.js';
 import type { SensorSource } from './sensor-loop.js';
 import { bme280SensorName, bme280Source, co2Source, cpuSource } from './sensor-sources.js';

@@ -2,7 +2,7 @@
  * Where the application puts rows: the store's `StoreWriter` (batched, spooled to disk while
  * PostgreSQL is away), or anything with the same two methods.
  */
-import type { RowKind, StoreEntry, StoreRows } from '../store/rows.js';
+import type { RowKind, StoreEntry, StoreRows } from '@b-route/store';
 
 export interface RowSink {
   add<K extends RowKind>(kind: K, row: StoreRows[K]): void;

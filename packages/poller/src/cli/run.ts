@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { type Clock, MeterClient, systemClock } from '@b-route/echonet';
+import { ConfigError, configCandidates, databaseTarget, findConfigFile, spoolOptions } from '@b-route/store';
 import { formatDongleInfo, readDongleInfo } from '../app/dongle-info.js';
 import { enabledSensors, hardwareSensorSources } from '../app/hardware-sensors.js';
 import { createLogger, installDebugToggle, type Logger } from '../app/logger.js';
@@ -13,11 +14,8 @@ import { openStore, type PollerStore } from '../app/open-store.js';
 import { Poller } from '../app/poller.js';
 import { installShutdown } from '../app/shutdown.js';
 import { createSimulation, type Simulation } from '../app/simulate.js';
-import { ConfigError } from '../config/config-error.js';
 import { loadConfig, type PollerConfig, requireRouteBCredentials } from '../config/load-config.js';
-import { databaseTarget, spoolOptions } from '../config/store-options.js';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.js';
-import { configCandidates, findConfigFile } from './config-path.js';
 
 export interface CliIo {
   readonly stdout: (line: string) => void;

@@ -6,6 +6,8 @@ import { DONGLE_MODELS } from '@b-route/echonet';
 import {
   bool,
   choice,
+  DATABASE_ENV_OVERRIDES,
+  DATABASE_SECTION,
   deviceCheck,
   type Field,
   fixedLength,
@@ -14,16 +16,12 @@ import {
   numberChoice,
   path,
   text,
-} from './fields.js';
+} from '@b-route/store';
 
 const seconds = (def: number, min: number, max = 86_400): Field<number> =>
   integer(def, min, max, `an integer number of seconds ≥ ${min}${max < 86_400 ? ` and ≤ ${max}` : ''}`);
 
 const OVERSAMPLING = [0, 1, 2, 4, 8, 16] as const;
-
-function postgresUrl(raw: string) {
-  return /^postgres(ql)?:\/\/\S+$/i.test(raw) ? { ok: true as const, value: raw } : { ok: false as const };
-}
 
 export const CONFIG_SPEC = {
   routeB: {
@@ -46,16 +44,7 @@ export const CONFIG_SPEC = {
     retries: integer(3, 0, 10),
     pan_cache: path(undefined, 'a file path (empty: pan-cache.json in data_dir)'),
   },
-  database: {
-    url: text(
-      undefined,
-      'a postgres:// or postgresql:// URL, or empty for the embedded PostgreSQL',
-      postgresUrl,
-    ),
-    data_dir: path('data', 'a directory path'),
-    embedded_port: integer(54_329, 1024, 65_535, 'a TCP port from 1024 to 65535'),
-    spool_max_mb: integer(64, 1, 100_000, 'an integer number of MiB from 1 to 100000'),
-  },
+  database: DATABASE_SECTION,
   schedule: {
     instantaneous: seconds(30, 10),
     cumulative: seconds(300, 10),
@@ -98,7 +87,7 @@ export type ConfigSection = keyof typeof CONFIG_SPEC;
 export const ENV_OVERRIDES = {
   B_ROUTE_ID: ['routeB', 'id'],
   B_ROUTE_PASSWORD: ['routeB', 'password'],
-  DATABASE_URL: ['database', 'url'],
+  ...DATABASE_ENV_OVERRIDES,
 } as const;
 
 /** Schedule keys below this many seconds draw a warning (published guidance: 10–20 s at most). */

@@ -2,10 +2,9 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ConfigError, isConfigError, parseIni } from '@b-route/store';
 import { describe, expect, it } from 'vitest';
-import { type ConfigError, isConfigError } from './config-error.js';
 import { CONFIG_SPEC } from './config-spec.js';
-import { parseIni } from './ini.js';
 import { configFromIni, loadConfig, type PollerConfig, requireRouteBCredentials } from './load-config.js';
 
 const BASE = '/etc/power';

@@ -4,16 +4,11 @@
  * paths are taken from the config file's directory. Nothing is printed: problems are thrown as
  * ConfigError, advice is returned in `warnings`.
  */
-import { readFile as fsReadFile, stat as fsStat } from 'node:fs/promises';
+import { stat as fsStat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { DongleModel } from '@b-route/echonet';
-import { ConfigError, type ConfigErrorContext } from './config-error.js';
+import { ConfigError, type DatabaseConfig, parseIni, readConfigText, readSettings } from '@b-route/store';
 import { CONFIG_SPEC, type ConfigSection, ENV_OVERRIDES, SCHEDULE_WARN_BELOW_S } from './config-spec.js';
-import type { Field, FieldContext } from './fields.js';
-import { type IniDocument, parseIni } from './ini.js';
-
-/** Where the CLI looks when no path is given. */
-export const DEFAULT_CONFIG_PATH = 'power_consumption.ini';
 
 export interface PollerConfig {
   routeB: {
@@ -34,16 +29,7 @@ export interface PollerConfig {
     /** Absolute path of the PAN cache file. Default <dataDir>/pan-cache.json. */
     panCache: string;
   };
-  database: {
-    /** Connection URL; undefined = the embedded PostgreSQL (DATABASE_URL overrides). */
-    url: string | undefined;
-    /** Absolute path; the embedded cluster lives in <dataDir>/postgres, the spool in <dataDir>/spool. */
-    dataDir: string;
-    /** Port of the embedded PostgreSQL on 127.0.0.1. Default 54329. */
-    embeddedPort: number;
-    /** Bound of the on-disk spool in MiB. Default 64. */
-    spoolMaxMb: number;
-  };
+  database: DatabaseConfig;
   schedule: {
     /** Seconds between reads of E7 + E8. Default 30, at least 10. */
     instantaneous: number;
@@ -135,15 +121,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     return configFromIni('', { env: options.env, baseDir: options.cwd ?? process.cwd() });
   }
   const path = resolve(options.cwd ?? process.cwd(), options.path);
-  let text: string;
-  try {
-    text = await (options.readFile ?? ((p) => fsReadFile(p, 'utf8')))(path);
-  } catch (e) {
-    throw new ConfigError('config.read', `cannot read ${path}: ${(e as Error).message}`, {
-      context: { path },
-      cause: e,
-    });
-  }
+  const text = await readConfigText(path, options.readFile);
   const loaded = configFromIni(text, { env: options.env, baseDir: dirname(path), source: path });
   const warnings = [...loaded.warnings];
   if (loaded.secretsInFile) {
@@ -171,37 +149,15 @@ export function configFromIni(
 ): { config: PollerConfig; warnings: string[]; secretsInFile: boolean } {
   const source = options.source ?? 'config';
   const doc = parseIni(text, source);
-  checkNames(doc, source);
-  const ctx: FieldContext = { baseDir: options.baseDir };
-  const values: Record<string, Record<string, unknown>> = {};
   const secretsInFile =
     (doc.get('routeb')?.entries.get('id')?.value ?? '') !== '' ||
     (doc.get('routeb')?.entries.get('password')?.value ?? '') !== '';
-
-  for (const [section, keys] of Object.entries(CONFIG_SPEC) as [
-    ConfigSection,
-    Record<string, Field<unknown>>,
-  ][]) {
-    const out: Record<string, unknown> = {};
-    for (const [key, field] of Object.entries(keys)) {
-      const envName = envFor(section, key);
-      const envValue = envName ? options.env[envName] : undefined;
-      const entry = doc.get(section.toLowerCase())?.entries.get(key);
-      let value: unknown = field.resolveDefault ? field.resolveDefault(ctx) : field.default;
-      if (envName && envValue !== undefined && envValue !== '') {
-        value = parseOrThrow(field, envValue, ctx, `${envName} (environment)`, { env: envName });
-      } else if (entry && entry.value !== '') {
-        value = parseOrThrow(field, entry.value, ctx, `[${section}] ${key}`, {
-          path: source,
-          line: entry.line,
-          section,
-          key,
-        });
-      }
-      out[camel(key)] = value;
-    }
-    values[section] = out;
-  }
+  const values = readSettings(doc, CONFIG_SPEC, {
+    env: options.env,
+    envOverrides: ENV_OVERRIDES,
+    baseDir: options.baseDir,
+    source,
+  });
   const config = values as unknown as PollerConfig;
   config.routeB.panCache ??= join(config.database.dataDir, 'pan-cache.json');
 
@@ -239,82 +195,4 @@ export function requireRouteBCredentials(
     );
   }
   return config as PollerConfig & { routeB: { id: string; password: string } };
-}
-
-function parseOrThrow(
-  field: Field<unknown>,
-  raw: string,
-  ctx: FieldContext,
-  where: string,
-  context: ConfigErrorContext,
-): unknown {
-  const parsed = field.parse(raw, ctx);
-  if (parsed.ok) return parsed.value;
-  const shown = field.secret ? where : `${where} = ${raw}`;
-  const detail = parsed.detail ? ` (${parsed.detail})` : '';
-  const at = context.line !== undefined ? ` (${context.path}:${context.line})` : '';
-  throw new ConfigError('config.invalid', `${shown}: must be ${field.allowed}${detail}${at}`, { context });
-}
-
-function checkNames(doc: IniDocument, source: string): void {
-  const sections = Object.keys(CONFIG_SPEC) as ConfigSection[];
-  for (const [lower, section] of doc) {
-    const known = sections.find((s) => s.toLowerCase() === lower);
-    if (!known) {
-      throw new ConfigError(
-        'config.unknown-section',
-        `[${section.name}]: unknown section${suggest(section.name, sections)}; sections are ${sections.map((s) => `[${s}]`).join(', ')} (${source}:${section.line})`,
-        { context: { path: source, line: section.line, section: section.name } },
-      );
-    }
-    const keys = Object.keys(CONFIG_SPEC[known]);
-    for (const entry of section.entries.values()) {
-      if (!keys.includes(entry.key)) {
-        throw new ConfigError(
-          'config.unknown-key',
-          `[${known}] ${entry.key}: unknown key${suggest(entry.key, keys)}; [${known}] takes ${keys.join(', ')} (${source}:${entry.line})`,
-          { context: { path: source, line: entry.line, section: known, key: entry.key } },
-        );
-      }
-    }
-  }
-}
-
-function envFor(section: string, key: string): keyof typeof ENV_OVERRIDES | undefined {
-  for (const [name, [s, k]] of Object.entries(ENV_OVERRIDES)) {
-    if (s === section && k === key) return name as keyof typeof ENV_OVERRIDES;
-  }
-  return undefined;
-}
-
-function camel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** ", did you mean x?" for a name within two edits of a known one. */
-function suggest(name: string, known: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best ? ` (did you mean ${best}?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

@@ -1,5 +1,5 @@
 /** A `RowSink` that keeps what it is given, for tests of the loops that feed the store. */
-import type { StoreEntry } from '../../store/rows.js';
+import type { StoreEntry } from '@b-route/store';
 import type { RowSink } from '../sink.js';
 
 export function memorySink(): RowSink & { rows: StoreEntry[] } {

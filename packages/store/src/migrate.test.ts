@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MIGRATIONS_DIR, listMigrations, migrate } from './migrate.js';
 import { isStoreError } from './store-error.js';
-import { createTestDatabase, type TestDatabase, withTestDatabase } from './test-db.js';
+import { createTestDatabase, type TestDatabase, withTestDatabase } from './testing/test-db.js';
 
 const PSQL = '/usr/bin/psql';
 const hasPsql = existsSync(PSQL);

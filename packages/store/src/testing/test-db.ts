@@ -13,10 +13,10 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { type DatabaseHandle, openDatabase } from './db.js';
-import { type EmbeddedServer, startEmbedded, stopEmbedded } from './embedded.js';
-import { isAlive, withFileLock } from './file-lock.js';
-import { migrate } from './migrate.js';
+import { type DatabaseHandle, openDatabase } from '../db.js';
+import { type EmbeddedServer, startEmbedded, stopEmbedded } from '../embedded.js';
+import { isAlive, withFileLock } from '../file-lock.js';
+import { migrate } from '../migrate.js';
 
 /** Cluster directory of the shared test server. */
 export const TEST_PG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../data/test-postgres');

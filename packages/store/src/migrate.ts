@@ -13,11 +13,8 @@ import { type StoreLogger, silentLogger } from './logger.js';
 import type { Database } from './schema.js';
 import { StoreError } from './store-error.js';
 
-/** `migrations/` at the repository root (this file is packages/poller/{src,dist}/store/). */
-export const DEFAULT_MIGRATIONS_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../migrations',
-);
+/** `migrations/` of this package (this file is packages/store/{src,dist}/; the repository root links it). */
+export const DEFAULT_MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../migrations');
 
 /** Any constant shared by every process of this project ('brout' in ASCII). */
 const MIGRATION_LOCK_KEY = 0x62_72_6f_75_74;

@@ -6,8 +6,8 @@ import { openDatabase, watchStalledConnections } from './db.js';
 import type { StoreLogger } from './logger.js';
 import { encodeEntry, type StoreEntry } from './rows.js';
 import { Spool } from './spool.js';
-import { createTestDatabase, type TestDatabase } from './test-db.js';
-import { startTcpProxy } from './test-proxy.js';
+import { createTestDatabase, type TestDatabase } from './testing/test-db.js';
+import { startTcpProxy } from './testing/test-proxy.js';
 import { type SetTimer, StoreWriter } from './writer.js';
 
 const METER = '001C6400601421A3';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestIntervalSlot, latestSample, missingIntervalSlots } from './gaps.js';
-import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { createTestDatabase, type TestDatabase } from './testing/test-db.js';
 
 const METER = '001C6400601421A3';
 /** 2025-01-01 00:00 in Japan. */

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { describeTarget, isConnectionError, openDatabase, toStoreError } from './db.js';
 import { isStoreError, StoreError } from './store-error.js';
-import { withTestDatabase } from './test-db.js';
+import { withTestDatabase } from './testing/test-db.js';
 
 /** A port nothing listens on (bound, then released). */
 async function deadPort(): Promise<number> {

@@ -1,15 +1,17 @@
 /**
- * Where `start` looks for its configuration: `--config FILE` (relative to the directory the
- * command was run from), else `power_consumption.ini` there, else the one in the repository
- * root — `pnpm --filter poller start` runs inside packages/poller, so the directory it was
- * typed in comes from pnpm's INIT_CWD (see main.ts).
+ * Where the poller and the graph commands look for their configuration: `--config FILE`
+ * (relative to the directory the command was run from), else `power_consumption.ini` there, else
+ * the one in the repository root — `pnpm --filter poller start` runs inside packages/poller, so
+ * the directory it was typed in comes from pnpm's INIT_CWD.
  */
 import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG_PATH } from '../config/load-config.js';
 
-/** The repository root (this file is packages/poller/{src,dist}/cli/). */
+/** Where the CLI looks when no path is given. */
+export const DEFAULT_CONFIG_PATH = 'power_consumption.ini';
+
+/** The repository root (this file is packages/store/{src,dist}/config/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** The default places, in the order they are tried. */

@@ -1,0 +1,3 @@
+/** Test support: a shared test PostgreSQL with a fresh database per test file, and a TCP relay that fails on demand. */
+export * from './test-db.js';
+export * from './test-proxy.js';

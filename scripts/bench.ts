@@ -32,9 +32,13 @@ const RUN_SECTION = join(dirname(fileURLToPath(import.meta.url)), 'bench', 'run-
 /** Runs one section in a child process; rejects with its error output when it fails. */
 function runSection(section: string): Promise<Figure[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', RUN_SECTION, section], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=b-route-source', '--import', 'tsx', RUN_SECTION, section],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => {

@@ -2,7 +2,7 @@
  * `pnpm db:stop`: stops the embedded PostgreSQL under ./data/postgres (the poller and the graph
  * commands leave it running for each other). Says whether it was running.
  */
-import { stopEmbedded } from '../packages/poller/src/store/embedded.js';
+import { stopEmbedded } from '@b-route/store';
 
 const dir = process.argv[2] ?? 'data/postgres';
 const wasRunning = await stopEmbedded({ dir });

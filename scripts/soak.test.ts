@@ -2,8 +2,9 @@
  * One simulated day of the soak in the test run: the real poller, simulator, spool and
  * PostgreSQL (a fresh database on the shared test server) through every fault.
  */
+
+import { createTestDatabase } from '@b-route/store/testing';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../packages/poller/src/index.js';
 import { SOAK_EVENT_KINDS } from './soak/fault-plan.js';
 import { runSoak } from './soak/run-soak.js';
 

@@ -5,8 +5,7 @@
  * with E0+E3), in hex (WOPT 01), fed in 64 KiB chunks.
  */
 import { performance } from 'node:perf_hooks';
-import { createDecoder } from '../../packages/echonet/src/cli/decode-stream.js';
-import { EOJ, ESV, encodeFrame, METER_PROPERTIES as P, toHex } from '../../packages/echonet/src/index.js';
+import { createDecoder, EOJ, ESV, encodeFrame, METER_PROPERTIES as P, toHex } from '@b-route/echonet';
 
 export interface DecodeBenchResult {
   readonly name: string;

@@ -5,8 +5,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../packages/poller/src/index.js';
 import { type DemoProgress, runDemo } from './run-demo.js';
 
 const PNG_SIGNATURE = '89504e470d0a1a0a';

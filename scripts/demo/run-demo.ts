@@ -16,19 +16,16 @@ import {
   jstMidnight,
   queryPowerData,
   runCli as runGraphCli,
-} from '../../packages/graph/src/index.js';
-import { createLogger } from '../../packages/poller/src/app/logger.js';
-import { meterSchedule } from '../../packages/poller/src/app/meter-poller.js';
-import { openStore, type PollerStore } from '../../packages/poller/src/app/open-store.js';
-import { Poller } from '../../packages/poller/src/app/poller.js';
-import { createSimulation } from '../../packages/poller/src/app/simulate.js';
+} from '@b-route/graph';
+import { createLogger, createPoller, meterSchedule, type PollerApp } from '@b-route/poller';
+import { createSimulation } from '@b-route/poller/simulate';
 import {
   type DatabaseHandle,
   type DatabaseTarget,
   migrate,
   openDatabase,
   stopEmbedded,
-} from '../../packages/poller/src/index.js';
+} from '@b-route/store';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -147,7 +144,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   sim.clock.setSpeed(0);
   const meter = sim.sim.radio.mac;
   const sensors = [sim.sensors.cpu, sim.sensors.co2, sim.sensors.bme280];
-  let store: PollerStore | undefined;
+  let app: PollerApp | undefined;
   try {
     // A fresh data directory has an empty cluster: the schema must exist before the demo clears
     // the rows an earlier run left for this day (openStore would migrate only afterwards).
@@ -159,29 +156,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       from,
       to + TAIL_MS,
     );
-    store = await openStore({
-      target,
-      // Not the spool of `start --simulate` nor of a real poller on the same data directory.
-      spool: { dir: join(options.dataDir, 'spool-demo') },
-      clock: sim.clock,
-      logger: logger.child({ ns: 'poller:store' }),
-    });
-    const poller = new Poller({
+    app = await createPoller({
       client: sim.client,
-      sink: store.sink,
-      slots: store.slots,
       clock: sim.clock,
       logger,
       schedule: meterSchedule(),
       sensors: sensors.map((source) => ({ source, intervalMs: 60_000 })),
+      store: {
+        target,
+        // Not the spool of `start --simulate` nor of a real poller on the same data directory.
+        spool: { dir: join(options.dataDir, 'spool-demo') },
+        logger: logger.child({ ns: 'poller:store' }),
+      },
     });
+    const { poller, store } = app;
     const progress = (): DemoProgress => ({
       simNow: Math.min(sim.clock.now(), to),
       from,
       to,
       realSeconds: (performance.now() - realStart) / 1000,
       polls: poller.meterPoller?.stats.polls ?? 0,
-      rowsWritten: store?.writer?.stats.written ?? 0,
+      rowsWritten: store.writer?.stats.written ?? 0,
       backfilledSlots: poller.stats.backfillRows,
     });
     const ticker = options.onProgress
@@ -193,7 +188,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     clearInterval(ticker);
     const last = progress();
     const simulatedHours = (Math.min(sim.clock.now(), to) - from) / HOUR_MS;
-    await poller.stop({ afterLoops: () => store!.close() });
+    await app.stop();
     await sim.close();
     options.onProgress?.(last);
 
@@ -248,7 +243,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       stopsServer: startedServer !== undefined,
     };
   } finally {
-    await store?.close().catch(() => undefined);
+    await app?.store.close().catch(() => undefined);
     await sim.close();
     await handle.close();
     if (!logStream.writableEnded) logStream.end();

@@ -6,7 +6,7 @@
  * session re-authenticating, meter out of reach, dongle rebooted or unplugged in between) or
  * corrupted never reaches the host as a reading.
  */
-import { decodeFrame, EOJ, ESV, METER_PROPERTIES, SkLineParser } from '../../packages/echonet/src/index.js';
+import { decodeFrame, EOJ, ESV, METER_PROPERTIES, SkLineParser } from '@b-route/echonet';
 
 export interface DeliveredPower {
   /** Simulated time the reply's ERXUDP line was printed. */

@@ -26,12 +26,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { meterSchedule } from '../../packages/poller/src/app/meter-poller.js';
-import { openStore, type PollerStore } from '../../packages/poller/src/app/open-store.js';
-import { Poller, type PollerLogger } from '../../packages/poller/src/app/poller.js';
-import { createSimulation } from '../../packages/poller/src/app/simulate.js';
-import { type DatabaseHandle, openDatabase, startTcpProxy } from '../../packages/poller/src/index.js';
-import type { SimClock } from '../../packages/simulator/src/index.js';
+import { createPoller, meterSchedule, type PollerApp, type PollerLogger } from '@b-route/poller';
+import { createSimulation } from '@b-route/poller/simulate';
+import type { SimClock } from '@b-route/simulator';
+import { type DatabaseHandle, openDatabase } from '@b-route/store';
+import { startTcpProxy } from '@b-route/store/testing';
 import { installCrashWatch } from './crash-watch.js';
 import { DongleTap, type TapCounts } from './dongle-tap.js';
 import { faultPlan, SOAK_FAULT_SPEC, type SoakEvent } from './fault-plan.js';
@@ -187,9 +186,7 @@ export interface SoakReport {
   readonly failures: readonly string[];
 }
 
-interface PollerRun {
-  readonly poller: Poller;
-  readonly store: PollerStore;
+interface PollerRun extends PollerApp {
   readonly startedAt: number;
   stopRequestedAt: number | undefined;
 }
@@ -257,18 +254,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     });
 
     const startPoller = async (): Promise<PollerRun> => {
-      const store = await openStore({
-        target: { url: databaseUrl },
-        spool: { dir: join(workDir, 'spool') },
-        clock: sim.clock,
-        logger,
-        // The default 60 s (real) would be a simulated day at soak speed; 1 s is tens of minutes.
-        stallAfterMs: 1000,
-      });
-      const poller = new Poller({
+      const app = await createPoller({
         client: sim.client,
-        sink: store.sink,
-        slots: store.slots,
         clock: sim.clock,
         logger,
         schedule: meterSchedule(),
@@ -276,15 +263,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           source,
           intervalMs: 60_000,
         })),
+        store: {
+          target: { url: databaseUrl },
+          spool: { dir: join(workDir, 'spool') },
+          // The default 60 s (real) would be a simulated day at soak speed; 1 s is tens of minutes.
+          stallAfterMs: 1000,
+        },
       });
-      const run: PollerRun = { poller, store, startedAt: sim.clock.now(), stopRequestedAt: undefined };
+      const run: PollerRun = { ...app, startedAt: sim.clock.now(), stopRequestedAt: undefined };
       runs.push(run);
-      poller.start();
+      app.start();
       return run;
     };
     const stopPoller = async (run: PollerRun): Promise<void> => {
       run.stopRequestedAt ??= sim.clock.now();
-      await run.poller.stop({ afterLoops: () => run.store.close() });
+      await run.stop();
     };
 
     const progress = (): SoakProgress => ({
@@ -482,8 +475,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
   } finally {
     clearInterval(rssSampler);
-    for (const run of runs)
-      await run.poller.stop({ afterLoops: () => run.store.close() }).catch(() => undefined);
+    for (const run of runs) await run.stop().catch(() => undefined);
     await check?.close().catch(() => undefined);
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     if (ownWorkDir) await rm(workDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * A throw-away database on the embedded PostgreSQL: `soak_<pid>` is created on the server of
  * `dir` (started if needed) and dropped again by `close()` unless `keep` is set.
  */
-import { openDatabase, startEmbedded } from '../../packages/poller/src/index.js';
+import { openDatabase, startEmbedded } from '@b-route/store';
 
 export interface ScratchDatabase {
   /** Connection URL (holds the server's password: never print it). */

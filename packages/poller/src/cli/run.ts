@@ -6,14 +6,13 @@
 import { join } from 'node:path';
 import { type Clock, MeterClient, systemClock } from '@b-route/echonet';
 import { ConfigError, configCandidates, databaseTarget, findConfigFile, spoolOptions } from '@b-route/store';
+import { createPoller, type PollerApp } from '../app/create-poller.js';
 import { formatDongleInfo, readDongleInfo } from '../app/dongle-info.js';
 import { enabledSensors, hardwareSensorSources } from '../app/hardware-sensors.js';
 import { createLogger, installDebugToggle, type Logger } from '../app/logger.js';
 import { meterSchedule } from '../app/meter-poller.js';
-import { openStore, type PollerStore } from '../app/open-store.js';
-import { Poller } from '../app/poller.js';
 import { installShutdown } from '../app/shutdown.js';
-import { createSimulation, type Simulation } from '../app/simulate.js';
+import type { Simulation } from '../app/simulate.js';
 import { loadConfig, type PollerConfig, requireRouteBCredentials } from '../config/load-config.js';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.js';
 
@@ -87,7 +86,7 @@ function noConfigMessage(cwd: string): string {
 }
 
 async function info(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logger): Promise<number> {
-  const simulation = args.simulate ? simulationFor(args, config, logger) : undefined;
+  const simulation = args.simulate ? await simulationFor(args, config, logger) : undefined;
   const device = simulation ? `simulated ${simulation.sim.options.model}` : config.routeB.device;
   try {
     const result = await readDongleInfo({
@@ -106,7 +105,9 @@ async function info(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
   }
 }
 
-function simulationFor(args: CliArgs, config: PollerConfig, logger: Logger): Simulation {
+/** The simulator is loaded only for `--simulate`: a poller on real hardware never loads it. */
+async function simulationFor(args: CliArgs, config: PollerConfig, logger: Logger): Promise<Simulation> {
+  const { createSimulation } = await import('../app/simulate.js');
   return createSimulation({
     speed: args.speed ?? 1,
     seed: args.seed ?? 1,
@@ -128,7 +129,7 @@ function simulationFor(args: CliArgs, config: PollerConfig, logger: Logger): Sim
 }
 
 async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logger): Promise<number> {
-  const simulation = args.simulate ? simulationFor(args, config, logger) : undefined;
+  const simulation = args.simulate ? await simulationFor(args, config, logger) : undefined;
   const clock: Clock = simulation?.clock ?? systemClock;
   const client = simulation?.client ?? hardwareClient(config, clock, logger);
   const sources = simulation
@@ -140,40 +141,35 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
     : hardwareSensorSources(config, clock, logger.child({ ns: 'poller:sensors' }));
   const sensors = enabledSensors(config, args, sources);
 
-  let store: PollerStore;
+  let app: PollerApp;
   try {
     const spool = spoolOptions(config.database);
-    store = await openStore({
-      target: databaseTarget(config.database),
-      // A simulation must not share the spool of a poller running on the same data directory.
-      spool: simulation ? { ...spool, dir: join(config.database.dataDir, 'spool-simulated') } : spool,
+    app = await createPoller({
+      client,
       clock,
-      logger: logger.child({ ns: 'poller:store' }),
+      logger,
+      schedule: meterSchedule(config.schedule),
+      historyBackfill: config.schedule.historyBackfill,
+      sensors,
+      store: {
+        target: databaseTarget(config.database),
+        // A simulation must not share the spool of a poller running on the same data directory.
+        spool: simulation ? { ...spool, dir: join(config.database.dataDir, 'spool-simulated') } : spool,
+        logger: logger.child({ ns: 'poller:store' }),
+      },
     });
   } catch (e) {
     io.stderr(`start: ${(e as Error).message}`);
     await simulation?.close();
     return EXIT_FAILURE;
   }
-
-  const poller = new Poller({
-    client,
-    sink: store.sink,
-    slots: store.slots,
-    clock,
-    logger,
-    schedule: meterSchedule(config.schedule),
-    historyBackfill: config.schedule.historyBackfill,
-    databaseOnline: () => store.online,
-    sensors,
-  });
   const proc = io.proc ?? process;
   const removeToggle = installDebugToggle(logger, proc);
   const shutdown = installShutdown({
     logger,
     proc,
     stop: async () => {
-      await poller.stop({ afterLoops: () => store.close() });
+      await app.stop();
       await simulation?.close();
     },
   });
@@ -182,13 +178,13 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
       meter: simulation
         ? `simulated ${simulation.sim.options.model} (seed ${args.seed ?? 1}, ${args.speed ?? 1}× speed)`
         : config.routeB.device,
-      database: store.target,
+      database: app.store.target,
       schedule: config.schedule,
       sensors: sensors.map((s) => `${s.source.name} ${s.source.sensor} every ${s.intervalMs / 1000} s`),
     },
     'poller starting',
   );
-  poller.start();
+  app.start();
   const code = await shutdown.done;
   shutdown.uninstall();
   removeToggle();

@@ -1,0 +1,51 @@
+/**
+ * The one way a poller is put together: the store (spool, then the database) opened, and a
+ * Poller writing into it that pauses its backfill while the database is away. The `start`
+ * command, the demo, the soak, the bench and the tests all build theirs here, so they run the
+ * same wiring and differ only in options.
+ */
+import type { Clock } from '@b-route/echonet';
+import { type OpenStoreOptions, openStore, type PollerStore } from './open-store.js';
+import { Poller, type PollerLogger, type PollerOptions } from './poller.js';
+
+export interface CreatePollerOptions
+  extends Omit<PollerOptions, 'sink' | 'slots' | 'databaseOnline' | 'clock' | 'logger'> {
+  readonly clock: Clock;
+  readonly logger: PollerLogger;
+  /** Where rows go: the database target, the spool and store tuning. */
+  readonly store: Omit<OpenStoreOptions, 'clock' | 'logger'> & { readonly logger?: PollerLogger };
+}
+
+export interface PollerApp {
+  readonly poller: Poller;
+  readonly store: PollerStore;
+  /** Starts polling (and the sensors); returns at once. */
+  start(): void;
+  /** Stops the loops, flushes the rows (to the database, else the spool) and closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * @throws StoreError from `openStore` ('store.auth', 'store.config', 'store.embedded',
+ *   'store.migration', 'store.spool'); nothing is left open then.
+ */
+export async function createPoller(options: CreatePollerOptions): Promise<PollerApp> {
+  const { store: storeOptions, ...pollerOptions } = options;
+  const store = await openStore({
+    ...storeOptions,
+    clock: options.clock,
+    logger: storeOptions.logger ?? options.logger,
+  });
+  const poller = new Poller({
+    ...pollerOptions,
+    sink: store.sink,
+    slots: store.slots,
+    databaseOnline: () => store.online,
+  });
+  return {
+    poller,
+    store,
+    start: () => poller.start(),
+    stop: () => poller.stop({ afterLoops: () => store.close() }),
+  };
+}

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '@b-route/echonet';
 import type { StoreLogger } from '@b-route/store';
-import { nextDue, type ScheduleEntry } from '../schedule/schedule.js';
+import { type DueSet, nextDue, type ScheduleEntry } from '../schedule/schedule.js';
 import { HALF_HOUR_MS, sleepUntil } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
@@ -46,6 +46,12 @@ export interface MeterPollerOptions {
   readonly logger: StoreLogger;
   /** Default `meterSchedule()`. */
   readonly schedule?: readonly ScheduleEntry[];
+  /**
+   * Ask everything the schedule holds once as soon as `run()` starts, before waiting for the
+   * first aligned boundary (up to a whole cycle away): the first reading is stored seconds after
+   * the join, ahead of the history backfill's requests. Default true.
+   */
+  readonly pollAtStart?: boolean;
 }
 
 export interface MeterPollerStats {
@@ -69,7 +75,11 @@ export class MeterPoller {
    * recovery) is skipped, not caught up. Never rejects.
    */
   async run(signal: AbortSignal): Promise<void> {
-    const { client, clock, logger } = this.#o;
+    const { clock } = this.#o;
+    if (this.#o.pollAtStart ?? true) {
+      const epcs = [...new Set(this.#schedule.flatMap((e) => e.epcs))];
+      await this.#poll({ at: clock.now(), entries: this.#schedule, epcs }, signal);
+    }
     while (!signal.aborted) {
       const due = nextDue(this.#schedule, clock.now());
       try {
@@ -77,18 +87,24 @@ export class MeterPoller {
       } catch {
         return;
       }
-      try {
-        const readings = await client.get(due.epcs, { signal });
-        this.stats.polls++;
-        this.record(due.at, clock.now(), readings);
-      } catch (err) {
-        if (signal.aborted) return;
-        this.stats.failures++;
-        logger.warn(
-          { err, due: due.entries.map((e) => e.name), at: new Date(due.at).toISOString() },
-          'meter poll failed',
-        );
-      }
+      await this.#poll(due, signal);
+    }
+  }
+
+  /** One frame for everything in `due`; a failure is counted and logged, never thrown. */
+  async #poll(due: DueSet, signal: AbortSignal): Promise<void> {
+    const { client, clock, logger } = this.#o;
+    try {
+      const readings = await client.get(due.epcs, { signal });
+      this.stats.polls++;
+      this.record(due.at, clock.now(), readings);
+    } catch (err) {
+      if (signal.aborted) return;
+      this.stats.failures++;
+      logger.warn(
+        { err, due: due.entries.map((e) => e.name), at: new Date(due.at).toISOString() },
+        'meter poll failed',
+      );
     }
   }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything this project needs on Debian 12 with Node 20: system packages (cairo/pango
 # for chart rendering, a CJK font for Japanese labels, socat for virtual serial ports), pnpm at the
-# version pinned in package.json, and the workspace's dependencies. Safe to run repeatedly.
+# version pinned in package.json, the workspace's dependencies, and the packages' JavaScript
+# build. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +33,14 @@ if ! pnpm install --frozen-lockfile --reporter=append-only >"$log" 2>&1; then
 fi
 rm -f "$log"
 echo "setup: dependencies installed"
+
+# The commands users run (poller start, graph power/temp, simulator start, decode) and the systemd
+# unit run the compiled JavaScript under plain node.
+if ! pnpm -r build >"$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  echo "setup: pnpm build failed (full log: $log)" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "setup: packages built"
 

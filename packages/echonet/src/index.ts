@@ -1,5 +1,5 @@
+export * from './cli/decode-stream.js';
 export * from './client/backoff.js';
-export { type BenchOptions, type BenchResult, benchClient } from './client/bench.js';
 export * from './client/client-events.js';
 export * from './client/clock.js';
 export * from './client/history-reader.js';

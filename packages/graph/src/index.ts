@@ -1,4 +1,3 @@
-export * from './bench.js';
 export * from './charts.js';
 export * from './cli/connect.js';
 export * from './cli/run.js';

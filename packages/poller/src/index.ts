@@ -1,6 +1,6 @@
 export * from './app/backfill.js';
-export * from './app/bench.js';
 export * from './app/clock.js';
+export * from './app/create-poller.js';
 export * from './app/dongle-info.js';
 export * from './app/hardware-sensors.js';
 export * from './app/logger.js';
@@ -13,7 +13,6 @@ export * from './app/rows.js';
 export * from './app/sensor-loop.js';
 export * from './app/sensor-sources.js';
 export * from './app/shutdown.js';
-export * from './app/simulate.js';
 export * from './app/sink.js';
 export * from './cli/args.js';
 export * from './cli/run.js';

@@ -102,7 +102,7 @@ function spawnDecode(
   stdin: Buffer | number,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['src/cli/decode.ts'], {
+    const child = spawn(TSX, ['--conditions=b-route-source', 'src/cli/decode.ts'], {
       cwd: PACKAGE_DIR,
       stdio: [typeof stdin === 'number' ? stdin : 'pipe', 'pipe', 'pipe'],
     });

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pnpm --filter echonet decode < transcript`: the protocol cracker for dongle logs. See
  * `run-decode.ts` for what it reads and writes; this file only binds the process streams.

@@ -43,7 +43,7 @@ interface Cli {
 }
 
 function start(args: string[], env: Record<string, string> = {}): Cli {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const proc = spawn(process.execPath, ['--conditions=b-route-source', '--import', 'tsx', MAIN, ...args], {
     cwd: PACKAGE,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, INIT_CWD: dir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,7 +26,7 @@ function spawnCli(args: string[]): {
   output: () => string;
   line: (re: RegExp) => Promise<RegExpMatchArray>;
 } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const proc = spawn(process.execPath, ['--conditions=b-route-source', '--import', 'tsx', MAIN, ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

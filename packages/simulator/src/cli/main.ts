@@ -1,3 +1,5 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { redactCommand } from '@b-route/echonet';
 import { type ByteEndpoint, mhz19Endpoint, onEndpointLifecycle } from '../attach/byte-endpoint.js';
@@ -194,8 +196,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   });
 }
 
+// Run as a program (node dist/cli/main.js, or the b-route-simulator link npm makes), not imported.
 const entry = process.argv[1];
-if (entry && import.meta.url === pathToFileURL(entry).href) {
+if (entry && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
   main(process.argv.slice(2), process.env, {
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchClient } from './bench.js';
+import { benchClient } from './bench-client.js';
 
 describe('benchClient', () => {
   it('reports cold and warm first readings, one frame per poll and a sustained rate', async () => {

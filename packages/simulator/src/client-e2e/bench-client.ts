@@ -1,5 +1,5 @@
-import type { DongleModel } from '../sk/family.js';
-import type { MeterClient } from './meter-client.js';
+import { type DongleModel, MemoryPanCacheStore, MeterClient } from '@b-route/echonet';
+import { SimDriver } from './sim-driver.js';
 
 /** One benchmark figure. */
 export interface BenchResult {
@@ -31,12 +31,8 @@ const PASSWORD = 'PASSWORD1234';
  * - frames sent per poll of E7 + E8 + E0 + E3 (the target is 1);
  * - readings per minute sustained by back-to-back polls of those four properties, and the
  *   frames per minute that takes (the client keeps ≥ 1 s between frames).
- * The simulator package is loaded on call, so importing echonet never loads it.
  */
 export async function benchClient(options: BenchOptions = {}): Promise<BenchResult[]> {
-  const { SimDriver } = await import('./sim-driver.js');
-  const { MeterClient } = await import('./meter-client.js');
-  const { MemoryPanCacheStore } = await import('./pan-cache.js');
   const model = options.model ?? 'bp35c2';
   const start = Date.UTC(2026, 4, 20, 3, 0, 0);
   const d = new SimDriver({ model, rbid: RBID, password: PASSWORD, seed: 1, start });

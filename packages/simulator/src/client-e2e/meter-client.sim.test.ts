@@ -1,12 +1,16 @@
+import {
+  countToKwh,
+  DONGLE_MODELS,
+  type DongleModel,
+  dateToJst,
+  METER_PROPERTIES,
+  MemoryPanCacheStore,
+  MeterClient,
+  type MeterClientOptions,
+  MODEL_FAMILY,
+  type SessionState,
+} from '@b-route/echonet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countToKwh } from '../frame/energy.js';
-import { dateToJst } from '../frame/jst-time.js';
-import { METER_PROPERTIES } from '../frame/meter-properties.js';
-import { DONGLE_MODELS, type DongleModel, MODEL_FAMILY } from '../sk/family.js';
-import { MeterClient } from './meter-client.js';
-import type { MeterClientOptions } from './meter-client-options.js';
-import { MemoryPanCacheStore } from './pan-cache.js';
-import type { SessionState } from './session-machine.js';
 import { SimDriver } from './sim-driver.js';
 
 const RBID = '0123456789ABCDEF0123456789ABCDEF';

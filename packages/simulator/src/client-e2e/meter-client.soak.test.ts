@@ -1,13 +1,15 @@
+import {
+  type Clock,
+  DONGLE_MODELS,
+  DuplexTransport,
+  ESV,
+  MemoryPanCacheStore,
+  MeterClient,
+  type MeterNotification,
+  type RecoveryInfo,
+  type SessionState,
+} from '@b-route/echonet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ESV } from '../frame/types.js';
-import { DONGLE_MODELS } from '../sk/family.js';
-import { DuplexTransport } from '../transport/duplex.js';
-import type { RecoveryInfo } from './client-events.js';
-import type { Clock } from './clock.js';
-import { MeterClient } from './meter-client.js';
-import type { MeterNotification } from './meter-notification.js';
-import { MemoryPanCacheStore } from './pan-cache.js';
-import type { SessionState } from './session-machine.js';
 import { SimDriver } from './sim-driver.js';
 
 const RBID = '0123456789ABCDEF0123456789ABCDEF';

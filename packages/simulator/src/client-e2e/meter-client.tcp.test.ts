@@ -2,14 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attachPty, serveTcp } from '@b-route/simulator';
+import {
+  MemoryPanCacheStore,
+  MeterClient,
+  SerialTransport,
+  type SessionState,
+  TcpTransport,
+  type Transport,
+} from '@b-route/echonet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SerialTransport } from '../transport/serial.js';
-import { TcpTransport } from '../transport/tcp.js';
-import type { Transport } from '../transport/transport.js';
-import { MeterClient } from './meter-client.js';
-import { MemoryPanCacheStore } from './pan-cache.js';
-import type { SessionState } from './session-machine.js';
+import { attachPty, serveTcp } from '../index.js';
 import { SimDriver } from './sim-driver.js';
 
 const RBID = '0123456789ABCDEF0123456789ABCDEF';

@@ -1,3 +1,4 @@
+import type { Transport } from '@b-route/echonet';
 import {
   attachInProcess,
   type InProcessAttachment,
@@ -6,8 +7,7 @@ import {
   type SimTimer,
   Simulator,
   type SimulatorOptions,
-} from '@b-route/simulator';
-import type { Transport } from '../transport/transport.js';
+} from '../index.js';
 
 /**
  * Runs the client against the simulator in simulated time, as fast as the machine goes: the

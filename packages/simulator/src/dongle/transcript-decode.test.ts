@@ -16,7 +16,7 @@ const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.me
 describe.each(DONGLE_MODELS)('%s transcript through the decode command', (model) => {
   it('decodes with no error record, every Get answered by the meter', () => {
     const transcript = runFullSession(model).bytes();
-    const run = spawnSync(tsx, ['src/cli/decode.ts'], {
+    const run = spawnSync(tsx, ['--conditions=b-route-source', 'src/cli/decode.ts'], {
       cwd: echonetDir,
       input: transcript,
       encoding: 'utf8',

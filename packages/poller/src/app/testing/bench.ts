@@ -8,9 +8,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createTestDatabase } from '@b-route/store/testing';
-import { openStore } from './open-store.js';
-import { Poller } from './poller.js';
-import { createSimulation } from './simulate.js';
+import { createPoller } from '../create-poller.js';
+import { createSimulation } from '../simulate.js';
 
 export interface PollerBenchResult {
   readonly name: string;
@@ -43,19 +42,13 @@ export async function benchPoller(options: PollerBenchOptions = {}): Promise<Pol
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 25);
   try {
-    const store = await openStore({
-      target: { url: database.url },
-      spool: { dir: spoolDir },
-      clock: sim.clock,
-      logger: quiet,
-    });
-    const poller = new Poller({
+    const app = await createPoller({
       client: sim.client,
-      sink: store.sink,
-      slots: store.slots,
       clock: sim.clock,
       logger: quiet,
+      store: { target: { url: database.url }, spool: { dir: spoolDir } },
     });
+    const { poller, store } = app;
 
     const cpuStart = process.cpuUsage();
     const realStart = performance.now();
@@ -81,7 +74,7 @@ export async function benchPoller(options: PollerBenchOptions = {}): Promise<Pol
     const rows = (store.writer?.stats.written ?? 0) - written0;
     const pollRows = poller.meterPoller!.stats.rows - polls0;
     const polls = poller.meterPoller!.stats.polls - pollsDone0;
-    await poller.stop({ afterLoops: () => store.close() });
+    await app.stop();
     const real = (performance.now() - realStart) / 1000;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
 

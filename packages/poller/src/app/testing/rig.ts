@@ -1,5 +1,5 @@
 /**
- * Test support (not exported): a real PostgreSQL database, the simulator's meter and sensors on
+ * Test support (`@b-route/poller/testing`): a real PostgreSQL database, the simulator's meter and sensors on
  * one simulated clock, the store (writer + spool) and a poller wired as the CLI wires them, and
  * the meter's ground truth read back for comparison.
  */
@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { SimClock } from '@b-route/simulator';
 import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { expect } from 'vitest';
+import { createPoller, type PollerApp } from '../create-poller.js';
 import { meterSchedule } from '../meter-poller.js';
 import type { MeterPort } from '../meter-port.js';
-import { openStore, type PollerStore } from '../open-store.js';
-import { Poller, type PollerLogger, type PollerOptions } from '../poller.js';
+import type { PollerLogger, PollerOptions } from '../poller.js';
 
 export interface LogLine {
   readonly level: string;
@@ -130,12 +130,8 @@ export function untilSim(clock: SimClock, at: number): Promise<void> {
   });
 }
 
-export interface RigRun {
-  readonly poller: Poller;
-  readonly store: PollerStore;
-  /** Stops the poller (SKTERM) and closes the store (flush, or spool). */
-  stop(): Promise<void>;
-}
+/** `stop()` ends the poller (SKTERM) and closes the store (flush, or spool). */
+export type RigRun = PollerApp;
 
 export interface Rig {
   readonly db: TestDatabase;
@@ -159,25 +155,22 @@ export async function createRig(): Promise<Rig> {
     dir,
     logger,
     async start(client, clock, options = {}) {
-      const store = await openStore({
-        target: { url: options.databaseUrl ?? db.url },
-        spool: { dir: join(dir, 'spool') },
-        clock,
-        logger: logger.child!({ ns: 'store' }),
-        ...(options.storeRetryMs === undefined ? {} : { retryMs: options.storeRetryMs }),
-      });
-      const poller = new Poller({
+      const { databaseUrl, storeRetryMs, ...pollerOptions } = options;
+      const app = await createPoller({
         client,
-        sink: store.sink,
-        slots: store.slots,
         clock,
         logger,
         schedule: meterSchedule(),
-        databaseOnline: () => store.online,
-        ...options,
+        ...pollerOptions,
+        store: {
+          target: { url: databaseUrl ?? db.url },
+          spool: { dir: join(dir, 'spool') },
+          logger: logger.child!({ ns: 'store' }),
+          ...(storeRetryMs === undefined ? {} : { retryMs: storeRetryMs }),
+        },
       });
-      poller.start();
-      return { poller, store, stop: () => poller.stop({ afterLoops: () => store.close() }) };
+      app.start();
+      return app;
     },
     async close() {
       await db.close();

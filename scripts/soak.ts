@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatJstDateTime } from '../packages/graph/src/index.js';
+import { formatJstDateTime } from '../packages/core/src/index.js';
 import { createLogger } from '../packages/poller/src/app/logger.js';
 import { ArgError, formatDuration, positiveNumber } from './lib/args.js';
 import { createProgress } from './lib/progress.js';

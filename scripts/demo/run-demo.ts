@@ -10,9 +10,9 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DAY_MS, formatJstDate, HOUR_MS } from '../../packages/core/src/index.js';
 import {
   type DatabaseConnection,
-  formatJstDate,
   jstMidnight,
   queryPowerData,
   runCli as runGraphCli,
@@ -30,8 +30,6 @@ import {
   stopEmbedded,
 } from '../../packages/poller/src/index.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** The simulated meter's MAC address (EPANDESC Addr), the `meter` of the demo's rows. */
 export const DEMO_METER_MAC = '001C6400DE300001';
 /** Simulated time the run goes on past the day, so the 24:00 slot (EA/EB at the boundary) is in. */

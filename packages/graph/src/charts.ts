@@ -2,6 +2,7 @@
  * Query and draw: the two charts as functions of a database and a range. They refuse to draw an
  * empty range (a blank PNG says nothing) and turn database failures into GraphErrors.
  */
+import { formatJstDateTime } from '@b-route/core';
 import type { Kysely } from 'kysely';
 import type { Database } from './db-types.js';
 import { GraphError } from './errors.js';
@@ -11,7 +12,7 @@ import type { ChartLayout } from './render/chart-canvas.js';
 import type { ChartOptions } from './render/chart-style.js';
 import { renderPowerChart } from './render/power-chart.js';
 import { renderTempChart } from './render/temp-chart.js';
-import { formatJstDateTime, type TimeRange } from './time.js';
+import type { TimeRange } from './time.js';
 
 export interface DrawnChart<D> {
   readonly png: Buffer;

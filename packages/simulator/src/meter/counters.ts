@@ -1,5 +1,5 @@
+import { floorTo, MINUTE_MS } from '@b-route/core';
 import { countToKwh, ENERGY_UNITS } from '@b-route/echonet';
-import { floorTo, MINUTE_MS } from './jst-calendar.js';
 
 /**
  * Cumulative energy of the simulated meter: normal direction (bought, E0) and reverse

@@ -1,4 +1,4 @@
-import { DAY_MS, MINUTE_MS } from '../meter/jst-calendar.js';
+import { DAY_MS, MINUTE_MS } from '@b-route/core';
 import { type ClimateSource, indoorClimate } from './indoor-climate.js';
 import { IndoorCo2, type IndoorCo2Options } from './indoor-co2.js';
 

@@ -1,1 +1,2 @@
+export * from './bme280-compensation.js';
 export * from './jst.js';

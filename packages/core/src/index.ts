@@ -1,2 +1,3 @@
 export * from './bme280-compensation.js';
 export * from './jst.js';
+export * from './mhz19-frame.js';

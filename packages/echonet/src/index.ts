@@ -1,4 +1,5 @@
-export * from './client/backoff.js';
+// Backoff and seededRandom live in @b-route/core; echonet's API has always offered them.
+export { Backoff, type BackoffOptions, seededRandom } from '@b-route/core';
 export { type BenchOptions, type BenchResult, benchClient } from './client/bench.js';
 export * from './client/client-events.js';
 export * from './client/clock.js';
@@ -36,7 +37,6 @@ export { COUNT_MAX, COUNT_NO_DATA, defineProperty, epcHex, type PropertyDef } fr
 export * from './frame/property-map.js';
 export * from './frame/superclass-properties.js';
 export * from './frame/types.js';
-export * from './prng.js';
 export * from './sk/command-reader.js';
 export * from './sk/command-words.js';
 export * from './sk/commands.js';

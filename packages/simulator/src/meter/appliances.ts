@@ -1,5 +1,4 @@
-import { DAY_MS, HOUR_MS, jstDayOfWeek, jstDayStart, MINUTE_MS } from '@b-route/core';
-import { seededRandom } from '@b-route/echonet';
+import { DAY_MS, HOUR_MS, jstDayOfWeek, jstDayStart, MINUTE_MS, seededRandom } from '@b-route/core';
 import { between, chance, hash32 } from '../random.js';
 
 /**

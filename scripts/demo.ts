@@ -5,7 +5,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatJstDateTime } from '@b-route/graph';
+import { formatJstDateTime } from '@b-route/core';
 import { type DemoReport, runDemo } from './demo/run-demo.js';
 import { ArgError, formatDuration, positiveNumber } from './lib/args.js';
 import { createProgress } from './lib/progress.js';

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatJstDateTime } from '@b-route/graph';
+import { formatJstDateTime } from '@b-route/core';
 import { createLogger } from '@b-route/poller';
 import { ArgError, formatDuration, positiveNumber } from './lib/args.js';
 import { createProgress } from './lib/progress.js';

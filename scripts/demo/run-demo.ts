@@ -10,13 +10,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  type DatabaseConnection,
-  formatJstDate,
-  jstMidnight,
-  queryPowerData,
-  runCli as runGraphCli,
-} from '@b-route/graph';
+import { DAY_MS, formatJstDate, HOUR_MS } from '@b-route/core';
+import { type DatabaseConnection, jstMidnight, queryPowerData, runCli as runGraphCli } from '@b-route/graph';
 import { createLogger, createPoller, meterSchedule, type PollerApp } from '@b-route/poller';
 import { createSimulation } from '@b-route/poller/simulate';
 import {
@@ -27,8 +22,6 @@ import {
   stopEmbedded,
 } from '@b-route/store';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** The simulated meter's MAC address (EPANDESC Addr), the `meter` of the demo's rows. */
 export const DEMO_METER_MAC = '001C6400DE300001';
 /** Simulated time the run goes on past the day, so the 24:00 slot (EA/EB at the boundary) is in. */

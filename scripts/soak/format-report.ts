@@ -1,11 +1,10 @@
 /** A `SoakReport` as the lines `pnpm soak` prints. */
+import { formatJstDateTime } from '@b-route/core';
 import { formatDuration } from '../lib/args.js';
 import type { SoakReport } from './run-soak.js';
 
-const JST_OFFSET_MS = 9 * 3_600_000;
-
 function jst(iso: string): string {
-  return `${new Date(Date.parse(iso) + JST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')} JST`;
+  return `${formatJstDateTime(Date.parse(iso))} JST`;
 }
 
 function durations(minutes: readonly number[]): string {

@@ -1,5 +1,6 @@
+// Backoff and seededRandom live in @b-route/core; echonet's API has always offered them.
+export { Backoff, type BackoffOptions, seededRandom } from '@b-route/core';
 export * from './cli/decode-stream.js';
-export * from './client/backoff.js';
 export * from './client/client-events.js';
 export * from './client/clock.js';
 export * from './client/history-reader.js';
@@ -36,7 +37,6 @@ export { COUNT_MAX, COUNT_NO_DATA, defineProperty, epcHex, type PropertyDef } fr
 export * from './frame/property-map.js';
 export * from './frame/superclass-properties.js';
 export * from './frame/types.js';
-export * from './prng.js';
 export * from './sk/command-reader.js';
 export * from './sk/command-words.js';
 export * from './sk/commands.js';

@@ -6,6 +6,7 @@
  * median of three runs after one warm-up.
  */
 import { performance } from 'node:perf_hooks';
+import { DAY_MS } from '@b-route/core';
 import { createTestDatabase } from '@b-route/store/testing';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './db-types.js';
@@ -13,7 +14,7 @@ import { queryPowerData } from './query/power.js';
 import { queryTempData } from './query/temp.js';
 import { renderPowerChart } from './render/power-chart.js';
 import { renderTempChart } from './render/temp-chart.js';
-import { DAY_MS, jstMidnight, type TimeRange } from './time.js';
+import { jstMidnight, type TimeRange } from './time.js';
 
 export interface BenchResult {
   readonly name: string;

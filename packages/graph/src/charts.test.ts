@@ -3,6 +3,7 @@
  * series' colour where its data is and nowhere else, and Japanese text drawn as glyphs.
  */
 
+import { DAY_MS, HOUR_MS } from '@b-route/core';
 import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ import {
   plotColumns,
   topTextBlock,
 } from './test-support/png-inspect.js';
-import { DAY_MS, HOUR_MS, jstMidnight } from './time.js';
+import { jstMidnight } from './time.js';
 
 const METER = '001C6400601421A3';
 const day = jstMidnight('2024-06-01');

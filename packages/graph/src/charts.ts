@@ -2,6 +2,8 @@
  * Query and draw: the two charts as functions of a database and a range. They refuse to draw an
  * empty range (a blank PNG says nothing) and turn database failures into GraphErrors.
  */
+import { formatJstDateTime } from '@b-route/core';
+import { isConnectionError, isRefusalError } from '@b-route/store';
 import type { Kysely } from 'kysely';
 import type { Database } from './db-types.js';
 import { GraphError } from './errors.js';
@@ -11,7 +13,7 @@ import type { ChartLayout } from './render/chart-canvas.js';
 import type { ChartOptions } from './render/chart-style.js';
 import { renderPowerChart } from './render/power-chart.js';
 import { renderTempChart } from './render/temp-chart.js';
-import { formatJstDateTime, type TimeRange } from './time.js';
+import type { TimeRange } from './time.js';
 
 export interface DrawnChart<D> {
   readonly png: Buffer;
@@ -72,37 +74,19 @@ async function withDb<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const CONNECTION_ERRNOS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENOENT',
-  'EPIPE',
-]);
-// SQLSTATE class 08 (connection exception) and these: shutdown, cannot connect now, too many
-// connections, login refused, no such database.
-const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '28P01', '28000', '3D000']);
 const STORE_CONNECTION_CODES = new Set(['store.unreachable', 'store.auth', 'store.embedded', 'store.config']);
 
+/**
+ * Trouble reaching the database, as far as a chart is concerned: what the store counts as a
+ * connection error, a server that refused us, or a missing Unix socket (ENOENT: no server).
+ */
 function isConnectionFailure(e: unknown): boolean {
   if (typeof e !== 'object' || e === null) return false;
-  const { code, message, name, errors } = e as {
-    code?: unknown;
-    message?: unknown;
-    name?: unknown;
-    errors?: unknown;
-  };
-  if (typeof code === 'string') {
-    if (name === 'StoreError') return STORE_CONNECTION_CODES.has(code);
-    if (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.has(code) || code.startsWith('08')) return true;
-  }
+  const { code, name, errors } = e as { code?: unknown; name?: unknown; errors?: unknown };
+  if (name === 'StoreError') return typeof code === 'string' && STORE_CONNECTION_CODES.has(code);
+  if (isConnectionError(e) || isRefusalError(e) || code === 'ENOENT') return true;
   // pg tries IPv4 and IPv6 and reports both in an AggregateError.
-  if (Array.isArray(errors) && errors.some(isConnectionFailure)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(String(message));
+  return Array.isArray(errors) && errors.some(isConnectionFailure);
 }
 
 /** A database failure as a GraphError: `db.unreachable` for connection trouble, else `db.query`. */

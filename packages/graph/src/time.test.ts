@@ -1,15 +1,7 @@
+import { DAY_MS } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { isGraphError } from './errors.js';
-import {
-  DAY_MS,
-  describeRange,
-  formatJstDate,
-  formatJstTime,
-  jstMidnight,
-  jstStartOfDay,
-  parseJstInstant,
-  resolveRange,
-} from './time.js';
+import { describeRange, jstMidnight, parseJstInstant, resolveRange } from './time.js';
 
 describe('JST helpers', () => {
   it('maps 00:00 JST to 15:00 UTC of the previous day', () => {
@@ -19,13 +11,6 @@ describe('JST helpers', () => {
   it('rejects dates that do not exist', () => {
     expect(() => jstMidnight('2024-02-30')).toThrow(/invalid date/);
     expect(() => jstMidnight('2024/02/01')).toThrow(/YYYY-MM-DD/);
-  });
-
-  it('formats in JST regardless of UTC date', () => {
-    const t = Date.parse('2024-05-31T15:30:00Z');
-    expect(formatJstDate(t)).toBe('2024-06-01');
-    expect(formatJstTime(t)).toBe('00:30');
-    expect(jstStartOfDay(t)).toBe(Date.parse('2024-05-31T15:00:00Z'));
   });
 
   it('reads times without an offset as JST and honours explicit offsets', () => {

@@ -1,14 +1,20 @@
 /**
- * Meter time. The meter's clock and every slot it reports are Japan local time (UTC+9, no DST), so
- * a chart's "day" is a JST calendar day whatever the host's time zone is. Everything here works on
- * epoch milliseconds and never reads the process time zone.
+ * Chart ranges. A chart's "day" is a JST calendar day (the meter's clock, UTC+9, no DST) whatever
+ * the host's time zone is; the JST arithmetic itself is `@b-route/core`'s. Everything here works
+ * on epoch milliseconds and never reads the process time zone.
  */
+import {
+  DAY_MS,
+  formatJstDate,
+  formatJstDateTime,
+  HOUR_MS,
+  isJstMidnight,
+  JST_OFFSET_MS,
+  jstParts,
+  jstStartOfDay,
+  MINUTE_MS,
+} from '@b-route/core';
 import { GraphError } from './errors.js';
-
-export const JST_OFFSET_MS = 9 * 3_600_000;
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 
 /** A half-open time range [start, end). */
 export interface TimeRange {
@@ -24,55 +30,6 @@ export interface ChartRange extends TimeRange {
   readonly fileStem: string;
   /** True when the range is exactly one JST calendar day. */
   readonly singleDay: boolean;
-}
-
-export interface JstParts {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-}
-
-export function jstParts(instant: Date | number): JstParts {
-  const d = new Date(toMs(instant) + JST_OFFSET_MS);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-  };
-}
-
-/** `YYYY-MM-DD` of the JST calendar day holding `instant`. */
-export function formatJstDate(instant: Date | number): string {
-  const p = jstParts(instant);
-  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`;
-}
-
-/** `HH:MM` in JST. */
-export function formatJstTime(instant: Date | number): string {
-  const p = jstParts(instant);
-  return `${pad2(p.hour)}:${pad2(p.minute)}`;
-}
-
-/** `YYYY-MM-DD HH:MM` in JST. */
-export function formatJstDateTime(instant: Date | number): string {
-  return `${formatJstDate(instant)} ${formatJstTime(instant)}`;
-}
-
-/** The instant of 00:00 JST starting the JST day that holds `instant`. */
-export function jstStartOfDay(instant: Date | number): number {
-  const ms = toMs(instant);
-  return Math.floor((ms + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
-}
-
-/** True when `instant` is exactly 00:00 JST. */
-export function isJstMidnight(instant: Date | number): boolean {
-  return jstStartOfDay(instant) === toMs(instant);
 }
 
 /**
@@ -194,10 +151,6 @@ export function describeRange(start: number, end: number): ChartRange {
 function compact(ms: number): string {
   const p = jstParts(ms);
   return `${p.year}${pad2(p.month)}${pad2(p.day)}T${pad2(p.hour)}${pad2(p.minute)}`;
-}
-
-function toMs(instant: Date | number): number {
-  return typeof instant === 'number' ? instant : instant.getTime();
 }
 
 function pad2(n: number): string {

@@ -19,7 +19,6 @@ export * from './cli/run.js';
 export * from './config/config-spec.js';
 export * from './config/load-config.js';
 export * from './sensors/bme280.js';
-export * from './sensors/bme280-compensation.js';
 export * from './sensors/bme280-open.js';
 export * from './sensors/cpu-temperature.js';
 export * from './sensors/errors.js';

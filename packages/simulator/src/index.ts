@@ -24,11 +24,7 @@ export * from './meter/node-profile-object.js';
 export * from './meter/smart-meter.js';
 export * from './meter/truth.js';
 export * from './sensors/bme280.js';
-export {
-  type Bme280Trimming,
-  DEFAULT_BME280_TRIMMING,
-  encodeBme280Trimming,
-} from './sensors/bme280-trimming.js';
+export { DEFAULT_BME280_TRIMMING, encodeBme280Trimming } from './sensors/bme280-trimming.js';
 export * from './sensors/cpu.js';
 export * from './sensors/indoor-climate.js';
 export * from './sensors/indoor-co2.js';

@@ -1,4 +1,4 @@
-import { seededRandom } from '@b-route/echonet';
+import { seededRandom } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { fractalNoise, hash32, hashInts, smoothNoise, unitHash } from './random.js';
 

@@ -3,7 +3,7 @@
  * Everything is a pure function of a seed and integer inputs, so any instant can be recomputed
  * (and replayed) without state, and two parts built with one seed agree.
  *
- * Stateful streams use echonet's `seededRandom` (mulberry32). The hashes here are
+ * Stateful streams use core's `seededRandom` (mulberry32). The hashes here are
  * murmur3-style: a running combination of 32-bit words, alternately mixed with the two murmur3
  * constants, then the murmur3 finaliser. `hash32` and `hashInts` feed their words in differently
  * and so give different numbers; seeded outputs and recorded transcripts rely on both sequences,

@@ -135,6 +135,18 @@ const CONNECTION_ERRNOS = new Set([
 // 57P03 cannot connect now (starting up or shutting down); 53300 too many connections.
 const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
+// SQLSTATE: 28P01 wrong password, 28000 role refused (pg_hba.conf), 3D000 no such database.
+const REFUSAL_SQLSTATES = new Set(['28P01', '28000', '3D000']);
+
+/**
+ * True when the server answered but refused us (password, role, database): waiting will not
+ * help, so unlike `isConnectionError` it is not a reason to spool.
+ */
+export function isRefusalError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && REFUSAL_SQLSTATES.has(code);
+}
+
 /**
  * True when `e` means the server is not reachable right now (down, restarting, network gone) as
  * opposed to a problem with the statement or the data. The writer spools on these.
@@ -164,10 +176,9 @@ export function toStoreError(e: unknown, target: string): unknown {
       cause: e,
     });
   }
-  const code = (e as { code?: unknown }).code;
-  if (code === '28P01' || code === '28000' || code === '3D000') {
+  if (isRefusalError(e)) {
     return new StoreError('store.auth', `PostgreSQL at ${target} refused us: ${reasonOf(e)}`, {
-      context: { target, sqlstate: code },
+      context: { target, sqlstate: (e as { code: string }).code },
       cause: e,
     });
   }

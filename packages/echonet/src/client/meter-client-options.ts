@@ -1,8 +1,8 @@
+import type { BackoffOptions } from '@b-route/core';
 import { EchonetError } from '../errors.js';
 import { EOJ } from '../frame/types.js';
 import { type DongleFamily, type DongleModel, MODEL_FAMILY } from '../sk/family.js';
 import type { TransportSpec } from '../transport/open-transport.js';
-import type { BackoffOptions } from './backoff.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Logger, silentLogger } from './logger.js';
 import { FilePanCacheStore, MemoryPanCacheStore, type PanCacheStore } from './pan-cache.js';

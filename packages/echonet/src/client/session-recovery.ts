@@ -1,5 +1,5 @@
+import { Backoff, type BackoffOptions } from '@b-route/core';
 import { EchonetError, isEchonetError } from '../errors.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
 import type { RecoveryInfo } from './client-events.js';
 import { type Clock, sleep } from './clock.js';
 import type { Logger } from './logger.js';

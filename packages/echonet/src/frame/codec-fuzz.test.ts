@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { seededRandom } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { EchonetError } from '../errors.js';
-import { seededRandom } from '../prng.js';
 import { decodeFrame, encodeFrame } from './codec.js';
 import { decodeProperty, describeFrame, propertyDef } from './describe.js';
 import { fromHex } from './hex.js';

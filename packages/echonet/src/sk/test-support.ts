@@ -6,7 +6,7 @@
 import { EVENTS_WITH_PARAM, SK_EVENT } from './event-numbers.js';
 import type { ErxudpLayout, SkEvent } from './events.js';
 
-export { seededRandom } from '../prng.js';
+export { seededRandom } from '@b-route/core';
 
 export type Rng = () => number;
 

@@ -1,5 +1,5 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.js';
 import { chooseBarPeriod, chooseBucket, MAX_POINTS } from './bucket.js';
 
 describe('chooseBucket', () => {

@@ -5,9 +5,10 @@
  * are whole multiples of 5 minutes are built from the rollups (see `rollupBucketsQuery`);
  * `perBucket` serves the shorter ones from the samples.
  */
+import { DAY_MS, HOUR_MS, JST_OFFSET_MS, MINUTE_MS } from '@b-route/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db-types.js';
-import { DAY_MS, HOUR_MS, JST_OFFSET_MS, MINUTE_MS, type TimeRange } from '../time.js';
+import type { TimeRange } from '../time.js';
 
 export const MAX_POINTS = 2000;
 

@@ -1,5 +1,6 @@
+import { DAY_MS, HOUR_MS } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, jstMidnight } from '../time.js';
+import { jstMidnight } from '../time.js';
 import { halfHourBars, SLOT_MS, sumBars } from './energy-bars.js';
 
 const day = jstMidnight('2024-06-01').getTime();

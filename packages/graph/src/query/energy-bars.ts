@@ -4,7 +4,7 @@
  * slot s is kwh(s) − kwh(s − 30 min). A missing slot leaves its two neighbouring half hours
  * without a bar, but what was used across the gap still counts in the range's total.
  */
-import { MINUTE_MS } from '../time.js';
+import { MINUTE_MS } from '@b-route/core';
 
 export const SLOT_MS = 30 * MINUTE_MS;
 

@@ -4,10 +4,11 @@
  * planner to prefer an index on its own for a one-day range; the planner is not forced.
  */
 
+import { DAY_MS } from '@b-route/core';
 import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { type Expression, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, jstMidnight } from '../time.js';
+import { jstMidnight } from '../time.js';
 import { bucketedReadingsQuery, bucketedSamplesQuery, rawSamplesQuery } from './power.js';
 import { tempQuery } from './temp.js';
 

@@ -1,7 +1,8 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@b-route/core';
 import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, jstMidnight, MINUTE_MS } from '../time.js';
+import { jstMidnight } from '../time.js';
 import { isEmptyPowerData, latestMeter, queryPowerData } from './power.js';
 
 const METER = '001C6400601421A3';

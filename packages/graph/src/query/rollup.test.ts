@@ -1,7 +1,8 @@
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@b-route/core';
 import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { type Expression, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, jstMidnight, MINUTE_MS, type TimeRange } from '../time.js';
+import { jstMidnight, type TimeRange } from '../time.js';
 import { BUCKET_ORIGIN_MS, chooseBucket } from './bucket.js';
 import { bucketedSamplesQuery, queryPowerData } from './power.js';
 import { rollupWidthFor, splitForRollup } from './rollup.js';

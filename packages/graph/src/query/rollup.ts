@@ -7,8 +7,9 @@
  * the ragged edges are read raw and merged in, so every value equals the aggregate over the raw
  * samples. Averages are sum / count across rows, never an average of averages.
  */
+import { HOUR_MS, MINUTE_MS } from '@b-route/core';
 import { type RawBuilder, sql } from 'kysely';
-import { HOUR_MS, MINUTE_MS, type TimeRange } from '../time.js';
+import type { TimeRange } from '../time.js';
 import { BUCKET_ORIGIN_MS, intervalOf } from './bucket.js';
 
 /** The rollups' widths, widest first. Both are aligned to BUCKET_ORIGIN_MS. */

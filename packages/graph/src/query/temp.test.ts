@@ -1,7 +1,8 @@
+import { DAY_MS, HOUR_MS } from '@b-route/core';
 import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, jstMidnight } from '../time.js';
+import { jstMidnight } from '../time.js';
 import { queryTempData } from './temp.js';
 
 const day = jstMidnight('2024-06-01');

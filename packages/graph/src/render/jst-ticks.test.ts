@@ -1,5 +1,6 @@
+import { DAY_MS, formatJstDateTime, HOUR_MS } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, formatJstDateTime, HOUR_MS, jstMidnight } from '../time.js';
+import { jstMidnight } from '../time.js';
 import { jstTicks } from './jst-ticks.js';
 
 describe('jstTicks', () => {

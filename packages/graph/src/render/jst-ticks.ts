@@ -4,7 +4,7 @@
  * multiples of the step in UTC, which are odd hours in JST for 2-hour steps; its time scale needs
  * a date adapter, which this package does not carry.
  */
-import { DAY_MS, HOUR_MS, isJstMidnight, JST_OFFSET_MS, jstParts, MINUTE_MS } from '../time.js';
+import { DAY_MS, HOUR_MS, isJstMidnight, JST_OFFSET_MS, jstParts, MINUTE_MS } from '@b-route/core';
 
 export interface JstTicks {
   readonly values: readonly number[];

@@ -1,5 +1,5 @@
 /** Chart words in Japanese (default) and English. */
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../time.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '@b-route/core';
 
 export type Lang = 'ja' | 'en';
 

@@ -4,10 +4,11 @@
  * (kWh since the start of the range); and energy bought/sold per period as bars from the
  * 30-minute slots. A series without data is left out together with its axis.
  */
+import { DAY_MS } from '@b-route/core';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { PowerData } from '../query/power.js';
 import type { SeriesPoint } from '../query/series.js';
-import { DAY_MS, describeRange } from '../time.js';
+import { describeRange } from '../time.js';
 import { type RenderedChart, renderChart } from './chart-canvas.js';
 import {
   averageDataset,

@@ -3,9 +3,10 @@
  * pressure (hPa) and CO2 (ppm) on axes of their own on the right. A kind without data is left
  * out with its axis; several sensors of a kind get a line each, named after the sensor.
  */
+import { DAY_MS } from '@b-route/core';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { TempData, TempKind } from '../query/temp.js';
-import { DAY_MS, describeRange } from '../time.js';
+import { describeRange } from '../time.js';
 import { type RenderedChart, renderChart } from './chart-canvas.js';
 import {
   averageDataset,

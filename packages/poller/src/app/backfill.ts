@@ -5,11 +5,11 @@
  * E4 reverse; protocol.md §5). Most meters keep 45 days. Slots holding only an approximate
  * 'poll' value are fetched too, so the meter's exact record replaces it.
  */
+import { DAY_MS, floorHalfHour, jstDayNumber, jstDayStart } from '@b-route/core';
 import { type Clock, type DayHistory, dateToJst, type JstDate } from '@b-route/echonet';
 import type { Database, EnergyDirection, StoreLogger } from '@b-route/store';
 import { isConnectionError, missingIntervalSlots } from '@b-route/store';
 import type { Kysely } from 'kysely';
-import { DAY_MS, floorHalfHour, jstDayNumber, jstDayStart } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
 import { EPC, historyEntries, readingValue } from './rows.js';

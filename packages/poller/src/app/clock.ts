@@ -55,23 +55,3 @@ export function timerOn(clock: Clock): (fn: () => void, ms: number) => () => voi
     return () => clock.clearTimeout(handle);
   };
 }
-
-export const HALF_HOUR_MS = 30 * 60_000;
-export const DAY_MS = 24 * 3600_000;
-/** The meter's clock is Japan time, UTC+9 without daylight saving (protocol.md §6). */
-export const JST_OFFSET_MS = 9 * 3600_000;
-
-/** Days since 1970-01-01 in Japan time: the meter's calendar day of `t`. */
-export function jstDayNumber(t: number): number {
-  return Math.floor((t + JST_OFFSET_MS) / DAY_MS);
-}
-
-/** The instant at which JST day `day` (see `jstDayNumber`) starts. */
-export function jstDayStart(day: number): number {
-  return day * DAY_MS - JST_OFFSET_MS;
-}
-
-/** The last half-hour boundary at or before `t` (Japan has no half-hour offset from UTC). */
-export function floorHalfHour(t: number): number {
-  return Math.floor(t / HALF_HOUR_MS) * HALF_HOUR_MS;
-}

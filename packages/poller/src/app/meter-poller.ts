@@ -3,10 +3,11 @@
  * everything due at one boundary asked in ONE frame — one radio transmission, a fraction of the
  * ARIB STD-T108 send-time budget (protocol.md §6).
  */
+import { HALF_HOUR_MS } from '@b-route/core';
 import type { Clock } from '@b-route/echonet';
 import type { StoreLogger } from '@b-route/store';
 import { type DueSet, nextDue, type ScheduleEntry } from '../schedule/schedule.js';
-import { HALF_HOUR_MS, sleepUntil } from './clock.js';
+import { sleepUntil } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
 import { EPC, energyReadingEntry, pollIntervalEntries, powerSampleEntry, type Readings } from './rows.js';

@@ -5,9 +5,9 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HALF_HOUR_MS } from '@b-route/core';
 import { startTcpProxy } from '@b-route/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HALF_HOUR_MS } from './clock.js';
 import type { MeterPort } from './meter-port.js';
 import { createSimulation, type Simulation } from './simulate.js';
 import {

@@ -4,10 +4,10 @@
  * stored is compared with the simulated meter's ground truth (`--truth`).
  */
 import { join } from 'node:path';
+import { HALF_HOUR_MS } from '@b-route/core';
 import { MeterClient } from '@b-route/echonet';
 import { attachPty, SimClock, Simulator } from '@b-route/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HALF_HOUR_MS } from './clock.js';
 import { SIMULATED_PASSWORD, SIMULATED_RBID } from './simulate.js';
 import { createRig, expectEveryAnswerStored, type Rig, readTruth, untilSim } from './testing/rig.js';
 

@@ -8,11 +8,12 @@
  * `databaseRetryMs` while a pass finds it away), and a few minutes after every half hour as a
  * safety net (after the meter's EA/EB notification).
  */
+import { HALF_HOUR_MS } from '@b-route/core';
 import { type Clock, EOJ, type FixedTimeEnergy } from '@b-route/echonet';
 import type { StoreLogger } from '@b-route/store';
 import { nextBoundary, type ScheduleEntry } from '../schedule/schedule.js';
 import { Backfill, type SlotFinder } from './backfill.js';
-import { HALF_HOUR_MS, sleep, sleepUntil } from './clock.js';
+import { sleep, sleepUntil } from './clock.js';
 import { MeterIdentity } from './meter-identity.js';
 import { MeterPoller } from './meter-poller.js';
 import type { MeterPort, ScanProgressLike } from './meter-port.js';

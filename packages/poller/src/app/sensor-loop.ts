@@ -3,6 +3,7 @@
  * the meter's cycles), rows to the sink. A failing sensor is logged and retried with growing
  * delays; it never throws out of its loop, so it cannot stop the meter polling or another sensor.
  */
+import { exponentialDelay } from '@b-route/core';
 import type { Clock } from '@b-route/echonet';
 import type { StoreEntry, StoreLogger } from '@b-route/store';
 import { nextBoundary } from '../schedule/schedule.js';
@@ -58,7 +59,7 @@ export class SensorLoop {
    * doubling up to the maximum.
    */
   backoffMs(failures: number): number {
-    return Math.min(this.#maxBackoffMs, this.#o.intervalMs * 2 ** Math.max(0, failures - 1));
+    return exponentialDelay(Math.max(0, failures - 1), this.#o.intervalMs, this.#maxBackoffMs);
   }
 
   /** Reads until `signal` aborts, then closes the source. Never rejects. */

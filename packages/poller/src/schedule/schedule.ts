@@ -4,6 +4,7 @@
  * instant is asked in one ECHONET Lite frame (one radio transmission, a fraction of the ARIB
  * STD-T108 send-time budget). Pure: the caller passes the time.
  */
+import { floorJst } from '@b-route/core';
 
 export interface ScheduleEntry {
   /** A name for logs and for the caller to tell what was due ("instantaneous", "meta", …). */
@@ -38,8 +39,6 @@ export function nextDue(entries: readonly ScheduleEntry[], now: number): DueSet 
   return { at, entries: due, epcs };
 }
 
-const JST_OFFSET_MS = 9 * 3600_000;
-
 /**
  * The first multiple of `periodMs`, counted in the meter's wall-clock time (UTC+9, no DST),
  * strictly after `now`. For periods dividing an hour this is the same as UTC; a daily cycle
@@ -47,6 +46,5 @@ const JST_OFFSET_MS = 9 * 3600_000;
  */
 export function nextBoundary(periodMs: number, now: number): number {
   if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new Error(`invalid period ${periodMs} ms`);
-  const local = now + JST_OFFSET_MS;
-  return (Math.floor(local / periodMs) + 1) * periodMs - JST_OFFSET_MS;
+  return floorJst(now, periodMs) + periodMs;
 }

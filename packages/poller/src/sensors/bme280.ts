@@ -1,12 +1,12 @@
-import type { PromisifiedBus } from 'i2c-bus';
 import {
-  type Bme280Calibration,
   type Bme280Measurement,
   type Bme280Raw,
+  type Bme280Trimming,
   compensateBme280,
   decodeBme280Raw,
-  parseBme280Calibration,
-} from './bme280-compensation.js';
+  parseBme280Trimming,
+} from '@b-route/core';
+import type { PromisifiedBus } from 'i2c-bus';
 import { SensorError } from './errors.js';
 
 /**
@@ -96,7 +96,7 @@ export function bme280MaxMeasureMs(t: number, p: number, h: number): number {
 
 export class Bme280 {
   readonly address: number;
-  readonly calibration: Readonly<Bme280Calibration>;
+  readonly calibration: Readonly<Bme280Trimming>;
 
   readonly #bus: Bme280Bus;
   readonly #ctrlMeas: number;
@@ -107,7 +107,7 @@ export class Bme280 {
   readonly #sleep: (ms: number) => Promise<void>;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(bus: Bme280Bus, calibration: Bme280Calibration, s: Settings) {
+  private constructor(bus: Bme280Bus, calibration: Bme280Trimming, s: Settings) {
     this.#bus = bus;
     this.address = s.address;
     this.calibration = Object.freeze(calibration);
@@ -151,7 +151,7 @@ export class Bme280 {
       }
       await s.sleep(s.pollMs);
     }
-    const calibration = parseBme280Calibration(
+    const calibration = parseBme280Trimming(
       await io.readBlock(REG_CALIB_LOW, 26),
       await io.readBlock(REG_CALIB_HIGH, 7),
     );

@@ -1,14 +1,13 @@
-import { SensorError } from './errors.js';
 import {
   abcCommand,
-  decodeCo2Answer,
   findMhz19Answer,
   MHZ19_CMD_READ_CO2,
   rangeCommand,
   readCo2Command,
-  sensorHex,
   zeroCalibrationCommand,
-} from './mhz19-frame.js';
+} from '@b-route/core';
+import { SensorError } from './errors.js';
+import { decodeCo2Answer, sensorHex } from './mhz19-frame.js';
 
 /**
  * Driver for a Winsen MH-Z19B/C CO2 sensor on a UART at 9600 8N1. It talks over any byte

@@ -1,4 +1,4 @@
-import { seededRandom } from '@b-route/echonet';
+import { seededRandom } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { decodePana, PANA_AVP, PANA_FLAG, PANA_TYPE, PanaPeer } from './pana.js';
 

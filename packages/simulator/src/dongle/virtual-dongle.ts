@@ -1,4 +1,5 @@
-import { type DongleModel, type SkCommandInput, SkCommandReader, seededRandom } from '@b-route/echonet';
+import { seededRandom } from '@b-route/core';
+import { type DongleModel, type SkCommandInput, SkCommandReader } from '@b-route/echonet';
 import type { SimTimer } from '../clock.js';
 import { Faults } from '../faults/faults.js';
 import { hash32 } from '../random.js';

@@ -1,4 +1,5 @@
-import { decodeFrame, seededRandom } from '@b-route/echonet';
+import { seededRandom } from '@b-route/core';
+import { decodeFrame } from '@b-route/echonet';
 import { describe, expect, it } from 'vitest';
 import { corruptFrame, Faults } from './faults.js';
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '@b-route/echonet';
+import { seededRandom } from '@b-route/core';
 import { hash32 } from '../random.js';
 import { type FaultSettings, inDailyWindow, NO_FAULTS, parseFaultSpec } from './spec.js';
 

@@ -19,6 +19,7 @@
  * Example: `drop=0.05,delay=500-2000,expire-every=1h,reset-at=3h|05:30,unplug-at=2h:30s`.
  * For unplug-at the last `:` separates WHEN from DUR, so `03:00:30s` is 03:00 for 30 s.
  */
+import { DAY_MS, jstMinuteOfDay, jstStartOfDay, MINUTE_MS } from '@b-route/core';
 
 /** A moment: an offset from the simulator's start, or a Japan time of day (next occurrence). */
 export type When =
@@ -202,19 +203,10 @@ export function formatFaultSpec(settings: FaultSettings): string {
   return items.join(',');
 }
 
-const JST_OFFSET_MS = 9 * 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** Minute of the day in Japan time (UTC+9, no DST). */
-export function jstMinuteOfDay(t: number): number {
-  return Math.floor(((((t + JST_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
-}
-
 /** The instant `w` stands for, for a simulator started at `start`. */
 export function resolveWhen(w: When, start: number): number {
   if (w.kind === 'offset') return start + w.ms;
-  const dayStart = start - ((((start + JST_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS);
-  const at = dayStart + w.minute * 60_000;
+  const at = jstStartOfDay(start) + w.minute * MINUTE_MS;
   return at >= start ? at : at + DAY_MS;
 }
 

@@ -1,6 +1,5 @@
-import { seededRandom } from '@b-route/echonet';
+import { DAY_MS, HOUR_MS, jstDayOfWeek, jstDayStart, MINUTE_MS, seededRandom } from '@b-route/core';
 import { between, chance, hash32 } from '../random.js';
-import { DAY_MS, HOUR_MS, jstDayOfWeek, jstDayStart, MINUTE_MS } from './jst-calendar.js';
 
 /**
  * The daily life of the simulated household: when people get up, leave, come back and go to

@@ -1,7 +1,7 @@
+import { DAY_MS, HOUR_MS, jstDayNumber, jstDayStart } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { EnergyCounters } from './counters.js';
 import { Household } from './household.js';
-import { DAY_MS, HOUR_MS, jstDayNumber, jstDayStart } from './jst-calendar.js';
 
 const MAY_20 = jstDayStart(jstDayNumber(Date.UTC(2026, 4, 20, 3)));
 

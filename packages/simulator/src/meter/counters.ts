@@ -1,5 +1,5 @@
+import { DAY_MS, floorTo, MINUTE_MS } from '@b-route/core';
 import { countToKwh, ENERGY_UNITS } from '@b-route/echonet';
-import { floorTo, MINUTE_MS } from './jst-calendar.js';
 
 /**
  * Cumulative energy of the simulated meter: normal direction (bought, E0) and reverse
@@ -96,7 +96,7 @@ export class EnergyCounters {
       normal: mod(options.initialNormal ?? 0, this.#modulus),
       reverse: mod(options.initialReverse ?? 0, this.#modulus),
     };
-    this.#retainRows = Math.ceil((options.retainMs ?? 60 * 24 * 3600_000) / MINUTE_MS);
+    this.#retainRows = Math.ceil((options.retainMs ?? 60 * DAY_MS) / MINUTE_MS);
     this.#anchor = Math.max(options.anchor ?? this.origin, this.origin);
   }
 

@@ -1,8 +1,8 @@
+import { DAY_MS, HALF_HOUR_MS, HOUR_MS, jstDayNumber, jstDayStart, MINUTE_MS } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { EnergyCounters } from './counters.js';
 import { MeterHistory } from './history.js';
 import { Household } from './household.js';
-import { DAY_MS, HALF_HOUR_MS, HOUR_MS, jstDayNumber, jstDayStart, MINUTE_MS } from './jst-calendar.js';
 
 const TODAY = jstDayStart(jstDayNumber(Date.UTC(2026, 4, 20, 3)));
 const NOW = TODAY + 14 * HOUR_MS + 26 * MINUTE_MS + 17_000; // 14:26:17 JST

@@ -1,5 +1,5 @@
+import { floorTo, HALF_HOUR_MS, jstDayNumber, jstDayStart, MINUTE_MS } from '@b-route/core';
 import type { Counts, EnergyCounters } from './counters.js';
-import { floorTo, HALF_HOUR_MS, jstDayNumber, jstDayStart, MINUTE_MS } from './jst-calendar.js';
 
 /**
  * The meter's stored histories (Appendix §3.3.25, class 0x0288), computed from the counters:

@@ -1,6 +1,6 @@
+import { HOUR_MS, jstDayNumber, jstDayStart } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { Household } from './household.js';
-import { HOUR_MS, jstDayNumber, jstDayStart } from './jst-calendar.js';
 
 const MAY_20 = jstDayStart(jstDayNumber(Date.UTC(2026, 4, 20, 3)));
 const STEP = 10_000;

@@ -1,6 +1,6 @@
+import { floorTo, HOUR_MS, jstDayNumber, jstDayOfYear, jstDayStart, MINUTE_MS } from '@b-route/core';
 import { unit, valueNoise } from '../random.js';
 import { type DayPlan, planDay, runPower } from './appliances.js';
-import { floorTo, HOUR_MS, jstDayNumber, jstDayOfYear, jstDayStart, MINUTE_MS } from './jst-calendar.js';
 
 /**
  * A household load model for the simulated meter. `powerAt(t)` is a pure function of the seed

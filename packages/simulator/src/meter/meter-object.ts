@@ -1,9 +1,9 @@
+import { floorTo, HALF_HOUR_MS, MINUTE_MS } from '@b-route/core';
 import { dateToJst, EOJ, jstToDate, METER_PROPERTIES as P } from '@b-route/echonet';
 import type { EnergyCounters } from './counters.js';
 import type { EchonetObject } from './esv-handler.js';
 import { MAX_POINTS_HALF_HOUR, MAX_POINTS_MINUTE, type MeterHistory } from './history.js';
 import type { Household, PowerSample } from './household.js';
-import { floorTo, HALF_HOUR_MS, MINUTE_MS } from './jst-calendar.js';
 
 /**
  * The low-voltage smart electric energy meter object, class 0x0288 instance 1 (Appendix

@@ -1,3 +1,4 @@
+import { DAY_MS, HALF_HOUR_MS, HOUR_MS, MINUTE_MS } from '@b-route/core';
 import {
   decodeFrame,
   decodeProperty,
@@ -12,7 +13,6 @@ import {
 } from '@b-route/echonet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SimClock } from '../clock.js';
-import { DAY_MS, HALF_HOUR_MS, HOUR_MS, MINUTE_MS } from './jst-calendar.js';
 import { type MeterLogger, SmartMeter, type SmartMeterOptions } from './smart-meter.js';
 import { TruthRecorder } from './truth.js';
 

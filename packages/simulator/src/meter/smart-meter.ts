@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { DAY_MS, floorTo, HALF_HOUR_MS, jstDayNumber, jstDayStart } from '@b-route/core';
 import {
   dateToJst,
   decodeFrame,
@@ -17,7 +18,6 @@ import { type CounterOptions, type Counts, EnergyCounters } from './counters.js'
 import { type EchonetObject, serve } from './esv-handler.js';
 import { MeterHistory } from './history.js';
 import { Household, type HouseholdOptions } from './household.js';
-import { DAY_MS, floorTo, HALF_HOUR_MS, jstDayNumber, jstDayStart } from './jst-calendar.js';
 import { type MeterIdentity, MeterObject } from './meter-object.js';
 import { NodeProfileObject } from './node-profile-object.js';
 import type { TruthRecorder } from './truth.js';

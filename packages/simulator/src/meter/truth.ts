@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { dateToJst, formatJst } from '@b-route/echonet';
+import { formatJst } from '@b-route/core';
 
 /**
  * Ground truth of the simulated meter, one JSON object per line, so that what a client stored
@@ -42,7 +42,7 @@ export class TruthRecorder {
       JSON.stringify({
         type: 'power',
         time: new Date(p.time).toISOString(),
-        jst: jst(p.time),
+        jst: formatJst(p.time),
         w: p.powerW,
         r: p.currentR,
         t: p.currentT,
@@ -55,7 +55,7 @@ export class TruthRecorder {
       JSON.stringify({
         type: 'half-hour',
         slot: new Date(h.slot).toISOString(),
-        jst: jst(h.slot),
+        jst: formatJst(h.slot),
         normal: h.normal,
         reverse: h.reverse,
         normalKwh: h.normalKwh,
@@ -63,10 +63,6 @@ export class TruthRecorder {
       }),
     );
   }
-}
-
-function jst(t: number): string {
-  return formatJst(dateToJst(new Date(t)));
 }
 
 /**

@@ -1,6 +1,6 @@
+import { compensateHumidity, compensatePressure, compensateTemperature } from '@b-route/core';
 import { describe, expect, it } from 'vitest';
 import { VirtualBme280 } from './bme280.js';
-import { compensateHumidity, compensatePressure, compensateTemperature } from './bme280-trimming.js';
 import { openVirtualI2cBus } from './virtual-i2c-bus.js';
 
 const ADDR = 0x76;

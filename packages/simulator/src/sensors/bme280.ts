@@ -1,6 +1,10 @@
 import {
+  BME280_SKIPPED_16,
+  BME280_SKIPPED_20,
   type Bme280Trimming,
   compensateTemperature,
+} from '@b-route/core';
+import {
   DEFAULT_BME280_TRIMMING,
   encodeBme280Trimming,
   rawHumidityFor,
@@ -68,8 +72,6 @@ const STANDBY_MS = [0.5, 62.5, 125, 250, 500, 1000, 10, 20] as const;
 const NVM_COPY_MS = 2;
 /** Normal-mode cycles replayed at most when time has jumped (the IIR memory fades long before). */
 const MAX_REPLAYED_CYCLES = 200;
-const SKIPPED_20 = 0x80000;
-const SKIPPED_16 = 0x8000;
 
 export class VirtualBme280 implements I2cDevice {
   readonly faults: Bme280Faults = { stuckMeasuring: false };
@@ -266,7 +268,7 @@ export class VirtualBme280 implements I2cDevice {
     const coefficient = FILTER[(this.#config >> 2) & 0x07]!;
 
     const exactT = rawTemperatureFor(truth.temperatureC, this.trimming);
-    let rawT = SKIPPED_20;
+    let rawT = BME280_SKIPPED_20;
     let tFine = compensateTemperature(exactT, this.trimming).tFine;
     if (osrsT > 0) {
       this.#filterT = filtered(this.#filterT, exactT, coefficient);
@@ -274,7 +276,7 @@ export class VirtualBme280 implements I2cDevice {
       tFine = compensateTemperature(rawT, this.trimming).tFine;
     }
 
-    let rawP = SKIPPED_20;
+    let rawP = BME280_SKIPPED_20;
     if (osrsP > 0) {
       const exactP = rawPressureFor(truth.pressureHpa * 100, tFine, this.trimming);
       this.#filterP = filtered(this.#filterP, exactP, coefficient);
@@ -282,7 +284,7 @@ export class VirtualBme280 implements I2cDevice {
     }
 
     const rawH =
-      (this.#osrsH & 0x07) > 0 ? rawHumidityFor(truth.humidityPct, tFine, this.trimming) : SKIPPED_16;
+      (this.#osrsH & 0x07) > 0 ? rawHumidityFor(truth.humidityPct, tFine, this.trimming) : BME280_SKIPPED_16;
 
     this.#data = Uint8Array.of(
       (rawP >> 12) & 0xff,

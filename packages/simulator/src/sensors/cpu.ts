@@ -1,4 +1,4 @@
-import { HOUR_MS, MINUTE_MS } from '../meter/jst-calendar.js';
+import { HOUR_MS, MINUTE_MS } from '@b-route/core';
 import { fractalNoise, smoothNoise } from '../random.js';
 import { type ClimateSource, indoorClimate } from './indoor-climate.js';
 import { localTime } from './local-time.js';

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../meter/jst-calendar.js';
+import { DAY_MS, HOUR_MS } from '@b-route/core';
 import { fractalNoise, smoothNoise } from '../random.js';
 import { localTime } from './local-time.js';
 

@@ -1,4 +1,4 @@
-import { DAY_MS, jstDayOfWeek, jstDayOfYear, MINUTE_MS } from '../meter/jst-calendar.js';
+import { DAY_MS, jstDayOfWeek, jstDayOfYear, MINUTE_MS } from '@b-route/core';
 
 /** Local calendar position of an instant at a fixed UTC offset (no DST; Japan is UTC+9). */
 export interface LocalTime {

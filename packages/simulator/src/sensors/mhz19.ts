@@ -1,4 +1,17 @@
-import { DAY_MS, MINUTE_MS } from '../meter/jst-calendar.js';
+import {
+  DAY_MS,
+  encodeCo2Answer,
+  MHZ19_ABC_ON,
+  MHZ19_CMD_ABC,
+  MHZ19_CMD_RANGE,
+  MHZ19_CMD_READ_CO2,
+  MHZ19_CMD_ZERO_CALIBRATION,
+  MHZ19_FRAME_LENGTH,
+  MHZ19_START_BYTE,
+  MINUTE_MS,
+  mhz19Checksum,
+  rangeOfCommand,
+} from '@b-route/core';
 import { type ClimateSource, indoorClimate } from './indoor-climate.js';
 import { IndoorCo2, type IndoorCo2Options } from './indoor-co2.js';
 
@@ -59,19 +72,10 @@ export interface Mhz19Reading {
   warmingUp: boolean;
 }
 
-export const MHZ19_FRAME_LENGTH = 9;
-const START = 0xff;
 const BASELINE_PPM = 400;
 const ABC_SAMPLE_MS = 5 * MINUTE_MS;
 /** Commands kept in `commands` (a long-running simulator must not grow without bound). */
 export const MHZ19_COMMAND_LOG_SIZE = 256;
-
-/** Checksum of a 9-byte MH-Z19 frame: two's complement of the sum of bytes 1..7. */
-export function mhz19Checksum(frame: Uint8Array): number {
-  let sum = 0;
-  for (let i = 1; i < 8; i++) sum += frame[i]!;
-  return (0x100 - (sum & 0xff)) & 0xff;
-}
 
 export class VirtualMhz19 {
   readonly faults: Mhz19Faults = { silent: false, corruptReplies: 0 };
@@ -158,7 +162,7 @@ export class VirtualMhz19 {
     const answers: Uint8Array[] = [];
     let i = 0;
     while (i < buf.length) {
-      if (buf[i] !== START) {
+      if (buf[i] !== MHZ19_START_BYTE) {
         i++;
         continue;
       }
@@ -191,17 +195,17 @@ export class VirtualMhz19 {
     const now = this.#clock();
     this.#applyAbc(now);
     switch (frame[2]) {
-      case 0x86:
+      case MHZ19_CMD_READ_CO2:
         return this.#readAnswer();
-      case 0x79:
-        if (frame[3] === 0xa0) this.#abc = true;
+      case MHZ19_CMD_ABC:
+        if (frame[3] === MHZ19_ABC_ON) this.#abc = true;
         else if (frame[3] === 0x00) this.#abc = false;
         return null;
-      case 0x87:
+      case MHZ19_CMD_ZERO_CALIBRATION:
         this.#offset = BASELINE_PPM - this.#co2.ppmAt(now);
         return null;
-      case 0x99: {
-        const range = frame[6]! * 256 + frame[7]!;
+      case MHZ19_CMD_RANGE: {
+        const range = rangeOfCommand(frame);
         if (range > 0) this.#range = range;
         return null;
       }
@@ -211,14 +215,7 @@ export class VirtualMhz19 {
   }
 
   #readAnswer(): Uint8Array {
-    const r = this.reading();
-    const out = new Uint8Array(MHZ19_FRAME_LENGTH);
-    out[0] = START;
-    out[1] = 0x86;
-    out[2] = r.ppm >> 8;
-    out[3] = r.ppm & 0xff;
-    out[4] = Math.min(255, Math.max(0, r.temperatureC + 40));
-    out[8] = mhz19Checksum(out);
+    const out = encodeCo2Answer(this.reading());
     if (this.faults.corruptReplies > 0) {
       this.faults.corruptReplies--;
       out[8] = (out[8]! + 1) & 0xff;

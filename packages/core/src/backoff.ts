@@ -4,7 +4,7 @@
  * meter at once; the seed makes a test run repeatable.
  */
 
-import { seededRandom } from '../prng.js';
+import { seededRandom } from './prng.js';
 
 export interface BackoffOptions {
   /** Delay before the first retry, ms. Default 2 000. */
@@ -17,6 +17,11 @@ export interface BackoffOptions {
   jitter?: number;
   /** Seed of the jitter; the same seed gives the same delays. Default 1. */
   seed?: number;
+}
+
+/** `initialMs × factor^attempt`, never above `maxMs`: the un-jittered delay of retry `attempt` (from 0). */
+export function exponentialDelay(attempt: number, initialMs: number, maxMs: number, factor = 2): number {
+  return Math.min(maxMs, initialMs * factor ** attempt);
 }
 
 export class Backoff {
@@ -42,7 +47,7 @@ export class Backoff {
 
   /** The delay before the next retry: initial × factor^attempt, jittered, never above max. */
   next(): number {
-    const base = Math.min(this.#maxMs, this.#initialMs * this.#factor ** this.#attempt);
+    const base = exponentialDelay(this.#attempt, this.#initialMs, this.#maxMs, this.#factor);
     this.#attempt++;
     const spread = base * this.#jitter * (2 * this.#random() - 1);
     return Math.round(Math.min(this.#maxMs, Math.max(0, base + spread)));

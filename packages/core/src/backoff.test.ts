@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from './backoff.js';
+import { Backoff, exponentialDelay } from './backoff.js';
 
 describe('Backoff', () => {
   it('grows exponentially up to the cap without jitter', () => {
@@ -23,5 +23,15 @@ describe('Backoff', () => {
       expect(d).toBeGreaterThanOrEqual(bases[i]! * 0.5);
       expect(d).toBeLessThanOrEqual(Math.min(8000, bases[i]! * 1.5));
     });
+  });
+});
+
+describe('exponentialDelay', () => {
+  it('multiplies by the factor per attempt and stops at the cap', () => {
+    expect([0, 1, 2, 3, 4].map((a) => exponentialDelay(a, 1000, 10_000))).toEqual([
+      1000, 2000, 4000, 8000, 10_000,
+    ]);
+    expect(exponentialDelay(2, 1000, 100_000, 3)).toBe(9000);
+    expect(exponentialDelay(1_000, 1000, 60_000)).toBe(60_000);
   });
 });

@@ -1,43 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Bme280Calibration,
-  bme280Humidity,
-  bme280Pressure,
-  bme280Temperature,
+  BME280_EXAMPLE_TRIMMING,
   compensateBme280,
+  compensateHumidity,
+  compensatePressure,
+  compensateTemperature,
   decodeBme280Raw,
-  parseBme280Calibration,
+  parseBme280Trimming,
 } from './bme280-compensation.js';
 
-/** Trimming words of the worked example in the BMP280 datasheet (section 3.12); same formulas as the BME280. */
-const EXAMPLE: Bme280Calibration = {
-  T1: 27504,
-  T2: 26435,
-  T3: -1000,
-  P1: 36477,
-  P2: -10685,
-  P3: 3024,
-  P4: 2855,
-  P5: 140,
-  P6: -7,
-  P7: 15500,
-  P8: -14600,
-  P9: 6000,
-  H1: 75,
-  H2: 362,
-  H3: 0,
-  H4: 313,
-  H5: 50,
-  H6: 30,
-};
+const EXAMPLE = BME280_EXAMPLE_TRIMMING;
 
 describe('BME280 compensation', () => {
   it('reproduces the datasheet example: adc_T 519888 → 25.08 °C, t_fine 128422; adc_P 415148 → 100653.27 Pa', () => {
-    const t = bme280Temperature(519888, EXAMPLE);
+    const t = compensateTemperature(519888, EXAMPLE);
     expect(t.tFine).toBe(128422);
     expect(t.celsius).toBeCloseTo(25.08, 2);
     // The table's 100653.27 Pa; the double formula with the C code's int32 t_fine gives 100653.26.
-    expect(Math.abs(bme280Pressure(415148, t.tFine, EXAMPLE) - 100653.27)).toBeLessThan(0.02);
+    expect(Math.abs(compensatePressure(415148, t.tFine, EXAMPLE) - 100653.27)).toBeLessThan(0.02);
   });
 
   it('parses trimming bytes, including the 12-bit dig_H4/dig_H5 that share 0xE5', () => {
@@ -52,8 +32,8 @@ describe('BME280 compensation', () => {
     low[25] = 75;
     // H2 = 362; H3 = 0; H4 = -349 (0xEA3); H5 = -30 (0xFE2); H6 = -5.
     const high = Uint8Array.of(0x6a, 0x01, 0x00, 0xea, 0x23, 0xfe, 0xfb);
-    expect(parseBme280Calibration(low, high)).toEqual({ ...EXAMPLE, H4: -349, H5: -30, H6: -5 });
-    expect(parseBme280Calibration(low, Uint8Array.of(0x6a, 0x01, 0x00, 0x13, 0x29, 0x03, 0x1e))).toEqual(
+    expect(parseBme280Trimming(low, high)).toEqual({ ...EXAMPLE, H4: -349, H5: -30, H6: -5 });
+    expect(parseBme280Trimming(low, Uint8Array.of(0x6a, 0x01, 0x00, 0x13, 0x29, 0x03, 0x1e))).toEqual(
       EXAMPLE,
     );
   });
@@ -68,10 +48,10 @@ describe('BME280 compensation', () => {
   });
 
   it('clamps humidity to 0..100 %', () => {
-    const { tFine } = bme280Temperature(519888, EXAMPLE);
-    expect(bme280Humidity(0, tFine, EXAMPLE)).toBe(0);
-    expect(bme280Humidity(65535, tFine, EXAMPLE)).toBe(100);
-    const mid = bme280Humidity(29000, tFine, EXAMPLE);
+    const { tFine } = compensateTemperature(519888, EXAMPLE);
+    expect(compensateHumidity(0, tFine, EXAMPLE)).toBe(0);
+    expect(compensateHumidity(65535, tFine, EXAMPLE)).toBe(100);
+    const mid = compensateHumidity(29000, tFine, EXAMPLE);
     expect(mid).toBeGreaterThan(30);
     expect(mid).toBeLessThan(70);
   });

@@ -1,8 +1,9 @@
 /**
  * BME280 trimming words and compensation, pure functions (Bosch BME280 datasheet BST-BME280-DS002:
- * table 16 for the storage of the words, section 8.1 for the double-precision formulas).
+ * table 16 / section 4.2.2 for the storage of the words, section 8.1 for the double-precision
+ * formulas). The poller's driver compensates with them; the simulator's virtual sensor inverts them.
  */
-export interface Bme280Calibration {
+export interface Bme280Trimming {
   T1: number;
   T2: number;
   T3: number;
@@ -33,6 +34,32 @@ export interface Bme280Raw {
   adcH: number;
 }
 
+/**
+ * Temperature and pressure words of the worked example in the BMP280 datasheet (BST-BMP280-DS001,
+ * section 3.12: adc_T 519888 → 25.08 °C, adc_P 415148 → 100653.27 Pa); the BME280 uses the same
+ * words and formulas. Humidity words as read from a typical BME280 module.
+ */
+export const BME280_EXAMPLE_TRIMMING: Readonly<Bme280Trimming> = Object.freeze({
+  T1: 27504,
+  T2: 26435,
+  T3: -1000,
+  P1: 36477,
+  P2: -10685,
+  P3: 3024,
+  P4: 2855,
+  P5: 140,
+  P6: -7,
+  P7: 15500,
+  P8: -14600,
+  P9: 6000,
+  H1: 75,
+  H2: 362,
+  H3: 0,
+  H4: 313,
+  H5: 50,
+  H6: 30,
+});
+
 export const BME280_SKIPPED_20 = 0x80000;
 export const BME280_SKIPPED_16 = 0x8000;
 
@@ -41,7 +68,7 @@ export const BME280_SKIPPED_16 = 0x8000;
  * 0xA1), `high` = 7 bytes from 0xE1 (calib26..32). dig_H4 and dig_H5 are signed 12-bit values
  * sharing register 0xE5: H4 = 0xE4[7:0] << 4 | 0xE5[3:0], H5 = 0xE6[7:0] << 4 | 0xE5[7:4].
  */
-export function parseBme280Calibration(low: Uint8Array, high: Uint8Array): Bme280Calibration {
+export function parseBme280Trimming(low: Uint8Array, high: Uint8Array): Bme280Trimming {
   const lo = new DataView(low.buffer, low.byteOffset, low.byteLength);
   const hi = new DataView(high.buffer, high.byteOffset, high.byteLength);
   return {
@@ -79,14 +106,14 @@ export function decodeBme280Raw(data: Uint8Array): Bme280Raw {
  * Temperature in °C, and t_fine for the pressure and humidity formulas (a 32-bit integer in
  * the datasheet's C code, hence truncated).
  */
-export function bme280Temperature(adcT: number, c: Bme280Calibration): { celsius: number; tFine: number } {
+export function compensateTemperature(adcT: number, c: Bme280Trimming): { celsius: number; tFine: number } {
   const var1 = (adcT / 16384 - c.T1 / 1024) * c.T2;
   const var2 = (adcT / 131072 - c.T1 / 8192) * (adcT / 131072 - c.T1 / 8192) * c.T3;
   return { celsius: (var1 + var2) / 5120, tFine: Math.trunc(var1 + var2) };
 }
 
 /** Pressure in Pa (0 when the trimming words would divide by zero, as in the datasheet). */
-export function bme280Pressure(adcP: number, tFine: number, c: Bme280Calibration): number {
+export function compensatePressure(adcP: number, tFine: number, c: Bme280Trimming): number {
   let var1 = tFine / 2 - 64000;
   let var2 = (var1 * var1 * c.P6) / 32768;
   var2 = var2 + var1 * c.P5 * 2;
@@ -102,7 +129,7 @@ export function bme280Pressure(adcP: number, tFine: number, c: Bme280Calibration
 }
 
 /** Relative humidity in %, clamped to 0..100 as in the datasheet. */
-export function bme280Humidity(adcH: number, tFine: number, c: Bme280Calibration): number {
+export function compensateHumidity(adcH: number, tFine: number, c: Bme280Trimming): number {
   let h = tFine - 76800;
   h =
     (adcH - (c.H4 * 64 + (c.H5 / 16384) * h)) *
@@ -121,12 +148,12 @@ export interface Bme280Measurement {
 }
 
 /** Compensate one burst of raw values; skipped channels (and those that need t_fine) are null. */
-export function compensateBme280(raw: Bme280Raw, c: Bme280Calibration): Bme280Measurement {
+export function compensateBme280(raw: Bme280Raw, c: Bme280Trimming): Bme280Measurement {
   if (raw.adcT === BME280_SKIPPED_20) return { temperatureC: null, pressureHpa: null, humidityPct: null };
-  const { celsius, tFine } = bme280Temperature(raw.adcT, c);
+  const { celsius, tFine } = compensateTemperature(raw.adcT, c);
   return {
     temperatureC: celsius,
-    pressureHpa: raw.adcP === BME280_SKIPPED_20 ? null : bme280Pressure(raw.adcP, tFine, c) / 100,
-    humidityPct: raw.adcH === BME280_SKIPPED_16 ? null : bme280Humidity(raw.adcH, tFine, c),
+    pressureHpa: raw.adcP === BME280_SKIPPED_20 ? null : compensatePressure(raw.adcP, tFine, c) / 100,
+    humidityPct: raw.adcH === BME280_SKIPPED_16 ? null : compensateHumidity(raw.adcH, tFine, c),
   };
 }

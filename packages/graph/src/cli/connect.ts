@@ -28,7 +28,7 @@ export const connectFromSettings: Connect = async ({ configPath, env, cwd }) => 
   ) {
     throw new GraphError(
       'db.unreachable',
-      `no database: the embedded PostgreSQL in ${target.embedded.dir} has not been created yet (start the poller first) and no [database] url or DATABASE_URL is set`,
+      `no data yet: nothing has been stored (the embedded PostgreSQL in ${target.embedded.dir} does not exist yet; start the poller first, or set [database] url or DATABASE_URL)`,
     );
   }
   const handle = await openDatabase({ ...target, maxConnections: 4 });

@@ -3,7 +3,7 @@
  * a seeded PostgreSQL named by DATABASE_URL.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,19 @@ describe('power and temp commands', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('power: no data between 2020-01-01 00:00 and 2020-01-02 00:00 (JST)\n');
     expect(leftovers(out)).toEqual([]);
+  });
+
+  it('before anything was stored (no embedded cluster yet): one line saying there is no data, exit 1, nothing created', async () => {
+    const fresh = mkdtempSync(join(work, 'fresh-'));
+    writeFileSync(join(fresh, 'power_consumption.ini'), `[database]\ndata_dir = ${join(fresh, 'data')}\n`);
+    const r = await run(['power', '-o', fresh], { DATABASE_URL: '', INIT_CWD: fresh });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^power: no data yet: nothing has been stored \(the embedded PostgreSQL in \S+ does not exist yet; start the poller first/,
+    );
+    expect(r.stderr.split('\n').filter((l) => l)).toHaveLength(1);
+    expect(readdirSync(fresh)).toEqual(['power_consumption.ini']);
   });
 
   it('a database that cannot be reached: one line naming it without the password, exit 1, no file', async () => {

@@ -11,6 +11,7 @@ import { isConnectionError } from '../store/db.js';
 import { missingIntervalSlots } from '../store/gaps.js';
 import type { StoreLogger } from '../store/logger.js';
 import type { Database, EnergyDirection } from '../store/schema.js';
+import { untilAborted } from './abortable.js';
 import { DAY_MS, floorHalfHour, jstDayNumber, jstDayStart } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
@@ -88,7 +89,7 @@ export class Backfill {
 
     // Rows waiting in memory or in the spool are not missing: write them first, and do not
     // judge gaps while the database cannot be asked.
-    const flushed = await sink.flush();
+    const flushed = await untilAborted(sink.flush(), signal);
     if (flushed.pending > 0 || flushed.buffered > 0) return { status: 'database-away' };
 
     const now = clock.now();
@@ -99,7 +100,10 @@ export class Backfill {
     const byDay = new Map<number, number>();
     try {
       for (const direction of directions) {
-        for (const slot of await this.#o.slots.slotsToFill(meter, direction, from, to)) {
+        for (const slot of await untilAborted(
+          this.#o.slots.slotsToFill(meter, direction, from, to),
+          signal,
+        )) {
           if (this.#empty.has(`${direction}:${slot.getTime()}`)) continue;
           const day = today - jstDayNumber(slot.getTime());
           byDay.set(day, (byDay.get(day) ?? 0) + 1);

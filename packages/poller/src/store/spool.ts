@@ -63,6 +63,8 @@ export class Spool {
   private chain: Promise<unknown> = Promise.resolve();
   private dropped = 0;
   private torn = 0;
+  /** Set by appendFinal: the process is exiting, and the files on disk are the truth from now on. */
+  private sealed = false;
 
   private constructor(
     options: Required<Omit<SpoolOptions, 'logger'>> & { logger: StoreLogger },
@@ -146,6 +148,7 @@ export class Spool {
   append(entries: readonly StoreEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return this.serial(async () => {
+      if (this.sealed) throw new StoreError('store.spool', `the spool in ${this.dir} is sealed for exit`);
       const text = encodeLines(entries);
       const size = Buffer.byteLength(text);
       try {
@@ -176,6 +179,10 @@ export class Spool {
    * @throws StoreError 'store.spool' on an I/O failure.
    */
   async appendFinal(entries: readonly StoreEntry[]): Promise<void> {
+    // A replay still waiting on the database must not move the checkpoint or delete a segment
+    // once we have given up on it: its late failure (the pool destroyed under it) or success
+    // would otherwise eat rows, this final segment included, after they were reported kept.
+    this.sealed = true;
     if (entries.length === 0) return;
     const name = this.nextSegmentName();
     const text = encodeLines(entries);
@@ -220,11 +227,14 @@ export class Spool {
               'skipped unreadable spool lines',
             );
           }
+          if (this.sealed) return { rows, error: this.sealedError() };
           try {
             if (batch.length > 0) await handler(batch);
           } catch (error) {
             return { rows, error };
           }
+          // Stored, but the files belong to the next run now: it replays this batch again (harmless).
+          if (this.sealed) return { rows, error: this.sealedError() };
           rows += batch.length;
           this.done += slice.length;
           segment.lines = lines.length - this.done;
@@ -251,6 +261,10 @@ export class Spool {
     const name = `spool-${String(this.nextSeq).padStart(12, '0')}.jsonl`;
     this.nextSeq += 1;
     return name;
+  }
+
+  private sealedError(): StoreError {
+    return new StoreError('store.spool', `the spool in ${this.dir} was sealed for exit during a replay`);
   }
 
   private writeError(e: unknown): StoreError {

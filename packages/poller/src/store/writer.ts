@@ -210,6 +210,7 @@ export class StoreWriter {
           }
           const outcome = await this.spool.replay((entries) => this.write(entries), this.maxBatch);
           written += outcome.rows;
+          if (this.abandoned) break;
           if (outcome.error !== undefined) {
             if (!isConnectionError(outcome.error)) throw outcome.error;
             this.markUnreachable(outcome.error);
@@ -302,8 +303,10 @@ export class StoreWriter {
       this.stats.written += entries.length;
       return;
     } catch (e) {
-      if (isConnectionError(e) || entries.length === 1) {
-        if (isConnectionError(e)) throw e;
+      // Once close() gave up, the pool is cut and destroyed under this batch: its failure
+      // ("driver has already been destroyed") says nothing about the rows, which are spooled.
+      if (isConnectionError(e) || this.abandoned) throw e;
+      if (entries.length === 1) {
         this.reject(entries[0]!, e);
         return;
       }
@@ -313,7 +316,7 @@ export class StoreWriter {
         await insertAll(this.db, [entry]);
         this.stats.written += 1;
       } catch (e) {
-        if (isConnectionError(e)) throw e;
+        if (isConnectionError(e) || this.abandoned) throw e;
         this.reject(entry, e);
       }
     }

@@ -31,7 +31,12 @@ export interface SpoolOptions {
   /** Start a new segment beyond this size; default min(1 MiB, maxBytes / 8). */
   readonly segmentBytes?: number;
   readonly logger?: StoreLogger;
+  /** Opens segment and checkpoint files; default `fs.promises.open`. Tests hand in a disk that fills. */
+  readonly open?: OpenFile;
 }
+
+/** The part of `fs.promises.open` the spool uses. */
+export type OpenFile = (path: string, flags: string, mode?: number) => Promise<FileHandle>;
 
 export interface ReplayOutcome {
   /** Rows handed to the handler successfully. */
@@ -55,6 +60,7 @@ export class Spool {
   readonly maxBytes: number;
   readonly segmentBytes: number;
   private readonly logger: StoreLogger;
+  private readonly open: OpenFile;
   private readonly segments: Segment[];
   private nextSeq: number;
   private active: { segment: Segment; handle: FileHandle } | undefined;
@@ -65,13 +71,15 @@ export class Spool {
   private torn = 0;
   /** Set by appendFinal: the process is exiting, and the files on disk are the truth from now on. */
   private sealed = false;
+  private checkpointFailing = false;
 
   private constructor(
-    options: Required<Omit<SpoolOptions, 'logger'>> & { logger: StoreLogger },
+    options: Required<Omit<SpoolOptions, 'logger' | 'open'>> & { logger: StoreLogger; open: OpenFile },
     segments: Segment[],
     done: number,
   ) {
     this.dir = options.dir;
+    this.open = options.open;
     this.maxBytes = options.maxBytes;
     this.segmentBytes = options.segmentBytes;
     this.logger = options.logger;
@@ -104,7 +112,11 @@ export class Spool {
         done = Math.min(checkpoint.lines, segments[0].lines);
         segments[0].lines -= done;
       }
-      const spool = new Spool({ dir: options.dir, maxBytes, segmentBytes, logger }, segments, done);
+      const spool = new Spool(
+        { dir: options.dir, maxBytes, segmentBytes, logger, open: options.open ?? open },
+        segments,
+        done,
+      );
       if (spool.pendingRows > 0) {
         logger.info({ rows: spool.pendingRows, dir: options.dir }, 'spool holds rows from an earlier run');
       }
@@ -160,8 +172,13 @@ export class Spool {
           await this.closeActive();
         }
         const active = this.active ?? (await this.createSegment());
-        await active.handle.write(text);
-        await active.handle.datasync();
+        try {
+          await writeAll(active.handle, text, active.segment.bytes);
+          await active.handle.datasync();
+        } catch (e) {
+          await this.undoPartial(active);
+          throw e;
+        }
         active.segment.bytes += size;
         active.segment.lines += entries.length;
       } catch (e) {
@@ -187,9 +204,9 @@ export class Spool {
     const name = this.nextSegmentName();
     const text = encodeLines(entries);
     try {
-      const handle = await open(join(this.dir, name), 'wx', 0o600);
+      const handle = await this.open(join(this.dir, name), 'wx', 0o600);
       try {
-        await handle.write(text);
+        await writeAll(handle, text, 0);
         await handle.datasync();
       } finally {
         await handle.close();
@@ -238,7 +255,7 @@ export class Spool {
           rows += batch.length;
           this.done += slice.length;
           segment.lines = lines.length - this.done;
-          await this.writeCheckpoint(segment.name);
+          await this.tryCheckpoint(segment.name);
         }
         await this.removeOldest();
       }
@@ -273,9 +290,23 @@ export class Spool {
     });
   }
 
+  /**
+   * A write that failed part-way (disk full: the kernel takes what fits, the next write gets
+   * ENOSPC) leaves a piece of a line at the end of the segment; the next batch would be glued
+   * to it and both lost. Cut the file back to its last complete line; if even that fails, leave
+   * the segment (its torn tail is then its last line, skipped at replay) and start a new one.
+   */
+  private async undoPartial(active: { segment: Segment; handle: FileHandle }): Promise<void> {
+    try {
+      await active.handle.truncate(active.segment.bytes);
+    } catch {
+      await this.closeActive().catch(() => undefined);
+    }
+  }
+
   private async createSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
     const name = this.nextSegmentName();
-    const handle = await open(join(this.dir, name), 'wx', 0o600);
+    const handle = await this.open(join(this.dir, name), 'wx', 0o600);
     await syncDir(this.dir);
     const segment: Segment = { name, bytes: 0, lines: 0 };
     this.segments.push(segment);
@@ -332,9 +363,26 @@ export class Spool {
     }
   }
 
+  /**
+   * A checkpoint the disk has no room for does not stop the replay, which is what frees the
+   * disk: a crash before the next one replays a few batches again, which is harmless.
+   */
+  private async tryCheckpoint(segment: string): Promise<void> {
+    try {
+      await this.writeCheckpoint(segment);
+      this.checkpointFailing = false;
+    } catch (e) {
+      await rm(join(this.dir, `${CHECKPOINT}.tmp`), { force: true }).catch(() => undefined);
+      if (!this.checkpointFailing) {
+        this.checkpointFailing = true;
+        this.logger.warn({ err: e, dir: this.dir }, 'cannot write the spool checkpoint; replay goes on');
+      }
+    }
+  }
+
   private async writeCheckpoint(segment: string): Promise<void> {
     const tmp = join(this.dir, `${CHECKPOINT}.tmp`);
-    const handle = await open(tmp, 'w', 0o600);
+    const handle = await this.open(tmp, 'w', 0o600);
     try {
       await handle.writeFile(JSON.stringify({ segment, lines: this.done }));
       await handle.datasync();
@@ -375,6 +423,22 @@ async function syncDir(dir: string): Promise<void> {
     // Some file systems refuse fsync on a directory; the file's own fsync still holds.
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Writes all of `text` from `position`. `FileHandle.write` may take less than it was given without failing
+ * (a file system that is nearly full); only the next call reports the error.
+ */
+async function writeAll(handle: FileHandle, text: string, position: number): Promise<void> {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  while (at < bytes.length) {
+    // At an explicit position: after a truncation the handle's own offset would leave a hole.
+    const { bytesWritten } = await handle.write(bytes, at, bytes.length - at, position + at);
+    if (bytesWritten <= 0)
+      throw Object.assign(new Error('no space left on device (write took 0 bytes)'), { code: 'ENOSPC' });
+    at += bytesWritten;
   }
 }
 

@@ -15,6 +15,7 @@ import {
   path,
   text,
 } from './fields.js';
+import { maskUrlPassword } from './mask-url.js';
 
 const seconds = (def: number, min: number, max = 86_400): Field<number> =>
   integer(def, min, max, `an integer number of seconds ≥ ${min}${max < 86_400 ? ` and ≤ ${max}` : ''}`);
@@ -51,6 +52,8 @@ export const CONFIG_SPEC = {
       undefined,
       'a postgres:// or postgresql:// URL, or empty for the embedded PostgreSQL',
       postgresUrl,
+      false,
+      maskUrlPassword,
     ),
     data_dir: path('data', 'a directory path'),
     embedded_port: integer(54_329, 1024, 65_535, 'a TCP port from 1024 to 65535'),

@@ -287,6 +287,22 @@ describe('configFromIni', () => {
     );
   });
 
+  it('masks the password of a malformed database URL, from the file and from DATABASE_URL', () => {
+    const pw = 'S3cret:Pw@x';
+    for (const url of [
+      `mysql://u:${pw}@h/db`,
+      `postgresql://u:${pw}@/db?host=x y`,
+      `postgres://u:${pw}@h:5432/d b`,
+    ]) {
+      const fromEnv = failure('', { DATABASE_URL: url }).message;
+      const fromFile = failure(`[database]\nurl = ${url}`).message;
+      for (const message of [fromEnv, fromFile]) {
+        expect(message).not.toContain('S3cret');
+        expect(message).toContain('u:***@');
+      }
+    }
+  });
+
   it('warns about a schedule below 20 s, which is allowed', () => {
     const { config, warnings } = load('[schedule]\ninstantaneous = 10\ncumulative = 19\nmeta = 20');
     expect(config.schedule).toMatchObject({ instantaneous: 10, cumulative: 19, meta: 20 });

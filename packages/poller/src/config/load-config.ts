@@ -250,7 +250,7 @@ function parseOrThrow(
 ): unknown {
   const parsed = field.parse(raw, ctx);
   if (parsed.ok) return parsed.value;
-  const shown = field.secret ? where : `${where} = ${raw}`;
+  const shown = field.secret ? where : `${where} = ${field.show ? field.show(raw) : raw}`;
   const detail = parsed.detail ? ` (${parsed.detail})` : '';
   const at = context.line !== undefined ? ` (${context.path}:${context.line})` : '';
   throw new ConfigError('config.invalid', `${shown}: must be ${field.allowed}${detail}${at}`, { context });

@@ -30,7 +30,12 @@ import { meterSchedule } from '../../packages/poller/src/app/meter-poller.js';
 import { openStore, type PollerStore } from '../../packages/poller/src/app/open-store.js';
 import { Poller, type PollerLogger } from '../../packages/poller/src/app/poller.js';
 import { createSimulation } from '../../packages/poller/src/app/simulate.js';
-import { type DatabaseHandle, openDatabase, startTcpProxy } from '../../packages/poller/src/index.js';
+import {
+  type DatabaseHandle,
+  fillingDisk,
+  openDatabase,
+  startTcpProxy,
+} from '../../packages/poller/src/index.js';
 import type { SimClock } from '../../packages/simulator/src/index.js';
 import { installCrashWatch } from './crash-watch.js';
 import { DongleTap, type TapCounts } from './dongle-tap.js';
@@ -177,6 +182,8 @@ export interface SoakReport {
     readonly rowsSpooled: number;
     /** Database connections cut by the poller after they went silent. */
     readonly stalledConnectionsCut: number;
+    /** Appends the full spool disk refused (the rows waited in memory). */
+    readonly spoolFailures: number;
     readonly warnings: number;
     readonly errors: number;
   };
@@ -256,10 +263,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       sessionStates[state] = (sessionStates[state] ?? 0) + 1;
     });
 
+    const disk = fillingDisk();
     const startPoller = async (): Promise<PollerRun> => {
       const store = await openStore({
         target: { url: databaseUrl },
-        spool: { dir: join(workDir, 'spool') },
+        spool: { dir: join(workDir, 'spool'), open: disk.open },
         clock: sim.clock,
         logger,
         // The default 60 s (real) would be a simulated day at soak speed; 1 s is tens of minutes.
@@ -336,6 +344,31 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           proxy.stall();
           background.push(until(sim.clock, start + event.atMs + event.durationMs).then(() => proxy.up()));
           break;
+        case 'spool-disk-full': {
+          const half = start + event.atMs + event.durationMs / 2;
+          await proxy.down();
+          disk.full = true;
+          background.push(
+            until(sim.clock, half)
+              .then(() => {
+                disk.full = false;
+              })
+              .then(() => until(sim.clock, start + event.atMs + event.durationMs))
+              .then(() => proxy.up()),
+          );
+          break;
+        }
+        case 'stop-database-silent': {
+          proxy.stall();
+          await stopPoller(current);
+          if (await until(sim.clock, start + event.atMs + event.durationMs, options.signal)) {
+            interrupted = true;
+            break;
+          }
+          await proxy.up();
+          current = await startPoller();
+          break;
+        }
         case 'poller-restart': {
           await stopPoller(current);
           if (await until(sim.clock, start + event.atMs + event.durationMs, options.signal)) {
@@ -468,6 +501,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         rowsWritten: sum(runs, (r) => r.store.writer?.stats.written ?? 0),
         rowsSpooled: sum(runs, (r) => r.store.writer?.stats.spooled ?? 0),
         stalledConnectionsCut: sum(runs, (r) => r.store.stalledConnectionsCut),
+        spoolFailures: sum(runs, (r) => r.store.writer?.stats.spoolFailures ?? 0),
         warnings: logCounts.warn,
         errors: logCounts.error,
       },

@@ -41,5 +41,6 @@ export * from './store/schema.js';
 export * from './store/spool.js';
 export * from './store/store-error.js';
 export * from './store/test-db.js';
+export * from './store/test-filling-disk.js';
 export * from './store/test-proxy.js';
 export * from './store/writer.js';

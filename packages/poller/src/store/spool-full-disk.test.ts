@@ -4,16 +4,16 @@
  * everywhere; and a real 256 KiB tmpfs, where this machine lets us mount one.
  */
 import { execFileSync } from 'node:child_process';
-import type { FileHandle } from 'node:fs/promises';
-import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './db.js';
 import type { StoreLogger } from './logger.js';
 import type { StoreEntry } from './rows.js';
-import { type OpenFile, Spool } from './spool.js';
+import { Spool } from './spool.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { fillingDisk } from './test-filling-disk.js';
 import { startTcpProxy } from './test-proxy.js';
 import { StoreWriter } from './writer.js';
 
@@ -29,46 +29,6 @@ const power = (s: number, w: number) =>
   }) as const;
 const entries = (from: number, n: number): StoreEntry[] =>
   Array.from({ length: n }, (_, i) => ({ kind: 'power_sample', row: power((from + i) * 30, from + i) }));
-
-/**
- * Segment files on a disk with `room` bytes left: a write larger than that takes what fits and
- * reports it without failing; a write with no room left fails with ENOSPC. Truncation frees.
- */
-function fillingDisk(room: number): { open: OpenFile; room: number } {
-  const disk = {
-    room,
-    open: (async (path: string, flags: string, mode?: number) => {
-      const handle = await open(path, flags, mode);
-      if (!/spool-\d+\.jsonl$/.test(path)) return handle;
-      let size = 0;
-      return new Proxy(handle, {
-        get(target, prop) {
-          if (prop === 'write') {
-            return async (buffer: Buffer, offset = 0, length = buffer.length - offset, position?: number) => {
-              if (disk.room <= 0)
-                throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-              const n = Math.min(length, disk.room);
-              const r = await target.write(buffer, offset, n, position);
-              disk.room -= r.bytesWritten;
-              size += r.bytesWritten;
-              return r;
-            };
-          }
-          if (prop === 'truncate') {
-            return async (len = 0) => {
-              await target.truncate(len);
-              disk.room += size - len;
-              size = len;
-            };
-          }
-          const v = Reflect.get(target, prop, target);
-          return typeof v === 'function' ? v.bind(target) : v;
-        },
-      }) as FileHandle;
-    }) as OpenFile,
-  };
-  return disk;
-}
 
 function capture(): { logger: StoreLogger; msgs: string[] } {
   const msgs: string[] = [];

@@ -182,6 +182,10 @@ describe('poller outages', () => {
       await run.stop();
       const end = sim.clock.now();
       await sim.close();
+      // Retried every minute of the outage, said once.
+      expect(
+        rig.logger.lines.filter((l) => l.msg === 'database away: backfill waits for it').length,
+      ).toBeLessThanOrEqual(1);
 
       const truth = await readTruth(truthFile);
       await expectEveryHalfHour(

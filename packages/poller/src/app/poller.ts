@@ -67,6 +67,8 @@ export class Poller {
   readonly stats: PollerStats = { notifications: 0, backfills: 0, backfillRows: 0 };
   readonly identity = new MeterIdentity();
   readonly #values: PlausibleSink;
+  /** The last backfill pass found the database away (logged once until a pass completes). */
+  #backfillWaiting = false;
   readonly meterPoller: MeterPoller | undefined;
   readonly sensorLoops: readonly SensorLoop[];
   readonly #o: PollerOptions;
@@ -387,8 +389,11 @@ export class Poller {
         this.#log.debug({ reason, ...outcome }, 'backfill pass done');
         if (outcome.status === 'done') {
           this.stats.backfillRows += outcome.rows;
+          this.#backfillWaiting = false;
         } else if (outcome.status === 'database-away') {
-          this.#log.info({ reason }, 'database away: backfill waits for it');
+          // Once per outage: the retry every minute would otherwise log a line each time.
+          if (!this.#backfillWaiting) this.#log.info({ reason }, 'database away: backfill waits for it');
+          this.#backfillWaiting = true;
           this.#retryBackfillLater();
         }
       } catch (err) {
@@ -403,7 +408,7 @@ export class Poller {
     const { clock } = this.#o;
     clock.clearTimeout(this.#databaseRetry);
     this.#databaseRetry = clock.setTimeout(
-      () => this.requestBackfill('database back'),
+      () => this.requestBackfill('database retry'),
       this.#o.databaseRetryMs ?? 60_000,
     );
   }

@@ -416,3 +416,19 @@ describe('power_consumption.ini.sample', () => {
     }
   });
 });
+
+describe('loadConfig on what is not a configuration file', () => {
+  it('refuses a device that never ends and binary content as "not a text file", and a huge file', async () => {
+    await expect(loadConfig({ path: '/dev/urandom', env: {} })).rejects.toThrow(
+      /cannot read \/dev\/urandom: not a text file/,
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'config-size-'));
+    try {
+      const big = join(dir, 'big.ini');
+      await writeFile(big, `# ${'x'.repeat(300 * 1024)}\n`);
+      await expect(loadConfig({ path: big, env: {} })).rejects.toThrow(/larger than 256 KiB/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,13 +4,14 @@
  * paths are taken from the config file's directory. Nothing is printed: problems are thrown as
  * ConfigError, advice is returned in `warnings`.
  */
-import { readFile as fsReadFile, stat as fsStat } from 'node:fs/promises';
+import { stat as fsStat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { DongleModel } from '@b-route/echonet';
 import { ConfigError, type ConfigErrorContext } from './config-error.js';
 import { CONFIG_SPEC, type ConfigSection, ENV_OVERRIDES, SCHEDULE_WARN_BELOW_S } from './config-spec.js';
 import type { Field, FieldContext } from './fields.js';
 import { type IniDocument, parseIni } from './ini.js';
+import { readTextFile } from './read-text-file.js';
 
 /** Where the CLI looks when no path is given. */
 export const DEFAULT_CONFIG_PATH = 'power_consumption.ini';
@@ -137,7 +138,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const path = resolve(options.cwd ?? process.cwd(), options.path);
   let text: string;
   try {
-    text = await (options.readFile ?? ((p) => fsReadFile(p, 'utf8')))(path);
+    text = await (options.readFile ?? readTextFile)(path);
   } catch (e) {
     throw new ConfigError('config.read', `cannot read ${path}: ${(e as Error).message}`, {
       context: { path },

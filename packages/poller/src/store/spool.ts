@@ -17,9 +17,10 @@
  */
 
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type StoreLogger, silentLogger } from './logger.js';
+import { makeDir } from './make-dir.js';
 import { decodeEntry, encodeEntry, type StoreEntry } from './rows.js';
 import { StoreError } from './store-error.js';
 
@@ -99,7 +100,7 @@ export class Spool {
       options.segmentBytes ?? Math.max(4096, Math.min(1024 * 1024, Math.floor(maxBytes / 8)));
     const logger = options.logger ?? silentLogger;
     try {
-      await mkdir(options.dir, { recursive: true });
+      await makeDir(options.dir);
       const names = (await readdir(options.dir)).filter((n) => SEGMENT.test(n)).sort();
       const segments: Segment[] = [];
       for (const name of names) {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './db.js';
 import type { StoreLogger } from './logger.js';
 import type { StoreEntry } from './rows.js';
@@ -40,6 +40,7 @@ let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'spool-full-'));
 });
+afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('Spool on a disk that fills', () => {
   it('a short write is undone, not glued to the next batch; what was refused is reported', async () => {

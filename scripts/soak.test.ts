@@ -25,6 +25,8 @@ describe('soak, one simulated day with every fault', () => {
     expect(report.faults.sessionStates.recovering).toBeGreaterThan(0);
     expect(report.poller.rowsSpooled).toBeGreaterThan(0);
     expect(report.poller.stalledConnectionsCut).toBeGreaterThan(0);
+    expect(report.poller.spoolFailures).toBeGreaterThan(0);
+    expect(report.poller.runs).toBe(3); // the restart, and the stop on a silent database
 
     // Half hours: the day (48 slots, both directions) and the meter's 44 earlier days.
     expect(report.intervals.window).toBeGreaterThanOrEqual(96);

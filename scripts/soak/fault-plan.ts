@@ -8,7 +8,9 @@
  * - timed events (`faultPlan`): the dongle rebooting by itself and being unplugged every day,
  *   the meter out of reach for hours, the database away for an hour, the path to the database
  *   silent for two hours (packets swallowed, no reset), the poller restarted after three hours
- *   down. Events never overlap (each one's effect can be told apart) and end
+ *   down, the spool's disk full (and freed again) while the database is away, and the poller
+ *   stopped while the database is silent (rows it holds must reach the spool, and the next run
+ *   must replay them). Events never overlap (each one's effect can be told apart) and end
  *   at least an hour before the soak does, so their recovery is part of the run.
  */
 
@@ -27,6 +29,8 @@ export const SOAK_EVENT_KINDS = [
   'database-down',
   'database-silent',
   'poller-restart',
+  'spool-disk-full',
+  'stop-database-silent',
 ] as const;
 
 export type SoakEventKind = (typeof SOAK_EVENT_KINDS)[number];
@@ -71,6 +75,10 @@ export function faultPlan(days: number): SoakEvent[] {
     { kind: 'database-down', atMs: at(0.5), durationMs: HOUR },
     { kind: 'database-silent', atMs: at(0.6), durationMs: 2 * HOUR },
     { kind: 'poller-restart', atMs: at(0.72), durationMs: 3 * HOUR },
+    // The database away for an hour; the spool's disk full for its first half.
+    { kind: 'spool-disk-full', atMs: at(0.43), durationMs: HOUR },
+    // A stop while the database path is silent; the poller is back 30 minutes later.
+    { kind: 'stop-database-silent', atMs: at(0.88), durationMs: 30 * MIN },
   ];
   if (days >= 3) events.push({ kind: 'meter-unreachable', atMs: at(0.9), durationMs: 2 * HOUR });
   const fits = (e: SoakEvent): boolean =>

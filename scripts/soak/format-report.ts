@@ -56,6 +56,7 @@ export function formatSoakReport(r: SoakReport): string[] {
       `${r.poller.notifications} notifications, ${r.poller.backfillRows} backfilled slot values, ` +
       `${r.poller.rowsWritten} rows written (${r.poller.rowsSpooled} through the spool), ` +
       `${r.poller.stalledConnectionsCut} silent database connections cut, ` +
+      `${r.poller.spoolFailures} appends refused by a full spool disk, ` +
       `${r.poller.warnings} warnings, ${r.poller.errors} errors logged`,
     `Crashes: ${r.crashes.count}`,
     ...r.crashes.messages.map((m) => `  ${m}`),

@@ -30,7 +30,7 @@ import { createPoller, meterSchedule, type PollerApp, type PollerLogger } from '
 import { createSimulation } from '@b-route/poller/simulate';
 import type { SimClock } from '@b-route/simulator';
 import { type DatabaseHandle, openDatabase } from '@b-route/store';
-import { startTcpProxy } from '@b-route/store/testing';
+import { fillingDisk, startTcpProxy } from '@b-route/store/testing';
 import { installCrashWatch } from './crash-watch.js';
 import { DongleTap, type TapCounts } from './dongle-tap.js';
 import { faultPlan, SOAK_FAULT_SPEC, type SoakEvent } from './fault-plan.js';
@@ -176,6 +176,8 @@ export interface SoakReport {
     readonly rowsSpooled: number;
     /** Database connections cut by the poller after they went silent. */
     readonly stalledConnectionsCut: number;
+    /** Appends the full spool disk refused (the rows waited in memory). */
+    readonly spoolFailures: number;
     readonly warnings: number;
     readonly errors: number;
   };
@@ -253,6 +255,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       sessionStates[state] = (sessionStates[state] ?? 0) + 1;
     });
 
+    const disk = fillingDisk();
     const startPoller = async (): Promise<PollerRun> => {
       const app = await createPoller({
         client: sim.client,
@@ -265,7 +268,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         })),
         store: {
           target: { url: databaseUrl },
-          spool: { dir: join(workDir, 'spool') },
+          spool: { dir: join(workDir, 'spool'), open: disk.open },
           // The default 60 s (real) would be a simulated day at soak speed; 1 s is tens of minutes.
           stallAfterMs: 1000,
         },
@@ -329,6 +332,31 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           proxy.stall();
           background.push(until(sim.clock, start + event.atMs + event.durationMs).then(() => proxy.up()));
           break;
+        case 'spool-disk-full': {
+          const half = start + event.atMs + event.durationMs / 2;
+          await proxy.down();
+          disk.full = true;
+          background.push(
+            until(sim.clock, half)
+              .then(() => {
+                disk.full = false;
+              })
+              .then(() => until(sim.clock, start + event.atMs + event.durationMs))
+              .then(() => proxy.up()),
+          );
+          break;
+        }
+        case 'stop-database-silent': {
+          proxy.stall();
+          await stopPoller(current);
+          if (await until(sim.clock, start + event.atMs + event.durationMs, options.signal)) {
+            interrupted = true;
+            break;
+          }
+          await proxy.up();
+          current = await startPoller();
+          break;
+        }
         case 'poller-restart': {
           await stopPoller(current);
           if (await until(sim.clock, start + event.atMs + event.durationMs, options.signal)) {
@@ -461,6 +489,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         rowsWritten: sum(runs, (r) => r.store.writer?.stats.written ?? 0),
         rowsSpooled: sum(runs, (r) => r.store.writer?.stats.spooled ?? 0),
         stalledConnectionsCut: sum(runs, (r) => r.store.stalledConnectionsCut),
+        spoolFailures: sum(runs, (r) => r.store.writer?.stats.spoolFailures ?? 0),
         warnings: logCounts.warn,
         errors: logCounts.error,
       },

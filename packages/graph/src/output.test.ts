@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,5 +60,22 @@ describe('openOutput', () => {
       expect((error as Error).message).toMatch(why);
       expect((error as Error).message).toContain(path);
     }
+  });
+
+  it('says a virtual file system does not allow new files, instead of "does not exist"', async () => {
+    await expect(openOutput('/proc/x.png')).rejects.toThrow(/\/proc does not allow new files/);
+  });
+
+  it('removes the temporary files of renders that were killed, and only theirs', async () => {
+    const sub = join(dir, 'sweep');
+    mkdirSync(sub);
+    const dead = spawnSync('true').pid!; // a pid that has just ended
+    const stale = `.c.png.${dead}.0badf00d.tmp`;
+    const live = `.c.png.${process.ppid}.00c0ffee.tmp`; // a process that is running
+    writeFileSync(join(sub, stale), '');
+    writeFileSync(join(sub, live), '');
+    const out = await openOutput(join(sub, 'c.png'));
+    await out.discard();
+    expect(readdirSync(sub).sort()).toEqual([live]);
   });
 });

@@ -5,7 +5,8 @@
  * failure never leaves one behind.
  */
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, stat, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { type FileHandle, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GraphError } from './errors.js';
 
@@ -43,17 +44,20 @@ export async function openOutput(path: string): Promise<PendingOutput> {
   const dir = dirname(path);
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw unwritable(path, 'it is a directory');
+  await sweepStaleTemporaries(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
     handle = await open(tmp, 'wx', 0o644);
   } catch (e) {
-    throw unwritable(path, reason(e, dir), e);
+    throw unwritable(path, await reason(e, dir), e);
   }
+  temporaries.add(tmp);
   let done = false;
   const discard = async (): Promise<void> => {
     if (done) return;
     done = true;
+    temporaries.delete(tmp);
     await handle?.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
   };
@@ -67,10 +71,11 @@ export async function openOutput(path: string): Promise<PendingOutput> {
         await handle!.close();
         handle = undefined;
         await rename(tmp, path);
+        temporaries.delete(tmp);
         done = true;
       } catch (e) {
         await discard();
-        throw unwritable(path, reason(e, dir), e);
+        throw unwritable(path, await reason(e, dir), e);
       }
     },
     discard,
@@ -84,9 +89,55 @@ function unwritable(path: string, why: string, cause?: unknown): GraphError {
   });
 }
 
-function reason(e: unknown, dir: string): string {
+/** Temporary files of this process not yet renamed or removed (for `removeTemporariesNow`). */
+const temporaries = new Set<string>();
+
+/**
+ * Removes this process's temporary files at once: for a signal handler, when the render is
+ * interrupted (Ctrl-C, SIGTERM) and no `finally` will run.
+ */
+export function removeTemporariesNow(): void {
+  for (const tmp of temporaries) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // gone already
+    }
+  }
+  temporaries.clear();
+}
+
+/**
+ * Temporary files of `path` left by renders that were killed (kill -9 runs no handler): named
+ * `.<name>.<pid>.<hex>.tmp`, theirs to remove once that pid is gone.
+ */
+async function sweepStaleTemporaries(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(/^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length))?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    await unlink(join(dirname(path), name)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function reason(e: unknown, dir: string): Promise<string> {
   switch ((e as NodeJS.ErrnoException).code) {
     case 'ENOENT':
+      // procfs and sysfs answer ENOENT for a file they do not allow to be created.
+      if ((await stat(dir).catch(() => undefined))?.isDirectory()) {
+        return `${dir} does not allow new files (a virtual file system such as /proc or /sys?)`;
+      }
       return `directory ${dir} does not exist`;
     case 'ENOTDIR':
       return `${dir} is not a directory`;

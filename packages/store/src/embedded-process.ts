@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, parse, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { killOnExit } from './exit-cleanup.js';
 import { StoreError } from './store-error.js';
 
 export interface PostgresBinaries {
@@ -150,9 +151,13 @@ export function runTool(file: string, args: readonly string[], account?: ServerA
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      // The server started through pg_ctl inherits this environment for months: keep the
+      // poller's secrets out of it (readable in /proc/<pid>/environ by the server's account).
+      env: { ...withoutSecrets(process.env), LC_ALL: 'C', LANG: 'C' },
       ...(account ? { uid: account.uid, gid: account.gid } : {}),
     });
+    const forget = killOnExit(child);
+    child.on('close', forget);
     let output = '';
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString('utf8');
@@ -165,6 +170,12 @@ export function runTool(file: string, args: readonly string[], account?: ServerA
     );
     child.on('close', (code) => resolvePromise({ code: code ?? -1, output: output.trim() }));
   });
+}
+
+const SECRET_ENV = /^(?:B_ROUTE_.*|DATABASE_URL|PGPASSWORD)$/;
+
+function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV.test(k)));
 }
 
 function exec(file: string, args: readonly string[]): Promise<string> {

@@ -30,6 +30,7 @@ import {
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { sweepEmbeddedLeftovers } from './embedded-leftovers.js';
 import {
   blockedAncestor,
   postgresBinaries,
@@ -37,6 +38,7 @@ import {
   type ServerAccount,
   serverAccount,
 } from './embedded-process.js';
+import { removeOnExit } from './exit-cleanup.js';
 import { withFileLock } from './file-lock.js';
 import { type StoreLogger, silentLogger } from './logger.js';
 import { StoreError } from './store-error.js';
@@ -89,6 +91,7 @@ export interface EmbeddedServer {
  */
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const o = resolveOptions(options);
+  await sweepEmbeddedLeftovers(o.dir, o.logger);
   let started = false;
   let password = await readPassword(o.dir);
   if (password === undefined || (await probe(o, password)) !== 'up') {
@@ -245,6 +248,8 @@ async function initialise(o: ResolvedOptions, account: ServerAccount | undefined
   const password = randomBytes(18).toString('base64url');
   const scratch = join(o.dir, `pgdata.init-${process.pid}`);
   const pwfile = join(o.dir, `.pwfile-${process.pid}`);
+  const forgetScratch = removeOnExit(scratch);
+  const forgetPwfile = removeOnExit(pwfile);
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { mode: 0o700 });
   await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
@@ -272,6 +277,7 @@ async function initialise(o: ResolvedOptions, account: ServerAccount | undefined
     }
   } finally {
     await rm(pwfile, { force: true });
+    forgetPwfile();
   }
   await appendFile(
     join(scratch, 'postgresql.conf'),
@@ -294,6 +300,7 @@ async function initialise(o: ResolvedOptions, account: ServerAccount | undefined
   await writeFile(join(o.dir, 'password'), `${password}\n`, { mode: 0o600 });
   await rm(join(o.dir, 'pgdata'), { recursive: true, force: true });
   await rename(scratch, join(o.dir, 'pgdata'));
+  forgetScratch();
   return password;
 }
 

@@ -1,5 +1,6 @@
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { removeOnExit } from './exit-cleanup.js';
 import { StoreError } from './store-error.js';
 
 export interface FileLockOptions {
@@ -41,10 +42,12 @@ export async function withFileLock<T>(
     }
     await sleep(pollMs);
   }
+  const forget = removeOnExit(path);
   try {
     return await fn();
   } finally {
     await unlink(path).catch(() => undefined);
+    forget();
   }
 }
 

@@ -17,9 +17,10 @@
  */
 
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type StoreLogger, silentLogger } from './logger.js';
+import { makeDir } from './make-dir.js';
 import { decodeEntry, encodeEntry, type StoreEntry } from './rows.js';
 import { StoreError } from './store-error.js';
 
@@ -31,7 +32,12 @@ export interface SpoolOptions {
   /** Start a new segment beyond this size; default min(1 MiB, maxBytes / 8). */
   readonly segmentBytes?: number;
   readonly logger?: StoreLogger;
+  /** Opens segment and checkpoint files; default `fs.promises.open`. Tests hand in a disk that fills. */
+  readonly open?: OpenFile;
 }
+
+/** The part of `fs.promises.open` the spool uses. */
+export type OpenFile = (path: string, flags: string, mode?: number) => Promise<FileHandle>;
 
 export interface ReplayOutcome {
   /** Rows handed to the handler successfully. */
@@ -55,6 +61,7 @@ export class Spool {
   readonly maxBytes: number;
   readonly segmentBytes: number;
   private readonly logger: StoreLogger;
+  private readonly open: OpenFile;
   private readonly segments: Segment[];
   private nextSeq: number;
   private active: { segment: Segment; handle: FileHandle } | undefined;
@@ -63,13 +70,17 @@ export class Spool {
   private chain: Promise<unknown> = Promise.resolve();
   private dropped = 0;
   private torn = 0;
+  /** Set by appendFinal: the process is exiting, and the files on disk are the truth from now on. */
+  private sealed = false;
+  private checkpointFailing = false;
 
   private constructor(
-    options: Required<Omit<SpoolOptions, 'logger'>> & { logger: StoreLogger },
+    options: Required<Omit<SpoolOptions, 'logger' | 'open'>> & { logger: StoreLogger; open: OpenFile },
     segments: Segment[],
     done: number,
   ) {
     this.dir = options.dir;
+    this.open = options.open;
     this.maxBytes = options.maxBytes;
     this.segmentBytes = options.segmentBytes;
     this.logger = options.logger;
@@ -89,7 +100,7 @@ export class Spool {
       options.segmentBytes ?? Math.max(4096, Math.min(1024 * 1024, Math.floor(maxBytes / 8)));
     const logger = options.logger ?? silentLogger;
     try {
-      await mkdir(options.dir, { recursive: true });
+      await makeDir(options.dir);
       const names = (await readdir(options.dir)).filter((n) => SEGMENT.test(n)).sort();
       const segments: Segment[] = [];
       for (const name of names) {
@@ -102,7 +113,11 @@ export class Spool {
         done = Math.min(checkpoint.lines, segments[0].lines);
         segments[0].lines -= done;
       }
-      const spool = new Spool({ dir: options.dir, maxBytes, segmentBytes, logger }, segments, done);
+      const spool = new Spool(
+        { dir: options.dir, maxBytes, segmentBytes, logger, open: options.open ?? open },
+        segments,
+        done,
+      );
       if (spool.pendingRows > 0) {
         logger.info({ rows: spool.pendingRows, dir: options.dir }, 'spool holds rows from an earlier run');
       }
@@ -146,6 +161,7 @@ export class Spool {
   append(entries: readonly StoreEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return this.serial(async () => {
+      if (this.sealed) throw new StoreError('store.spool', `the spool in ${this.dir} is sealed for exit`);
       const text = encodeLines(entries);
       const size = Buffer.byteLength(text);
       try {
@@ -157,8 +173,13 @@ export class Spool {
           await this.closeActive();
         }
         const active = this.active ?? (await this.createSegment());
-        await active.handle.write(text);
-        await active.handle.datasync();
+        try {
+          await writeAll(active.handle, text, active.segment.bytes);
+          await active.handle.datasync();
+        } catch (e) {
+          await this.undoPartial(active);
+          throw e;
+        }
         active.segment.bytes += size;
         active.segment.lines += entries.length;
       } catch (e) {
@@ -176,13 +197,17 @@ export class Spool {
    * @throws StoreError 'store.spool' on an I/O failure.
    */
   async appendFinal(entries: readonly StoreEntry[]): Promise<void> {
+    // A replay still waiting on the database must not move the checkpoint or delete a segment
+    // once we have given up on it: its late failure (the pool destroyed under it) or success
+    // would otherwise eat rows, this final segment included, after they were reported kept.
+    this.sealed = true;
     if (entries.length === 0) return;
     const name = this.nextSegmentName();
     const text = encodeLines(entries);
     try {
-      const handle = await open(join(this.dir, name), 'wx', 0o600);
+      const handle = await this.open(join(this.dir, name), 'wx', 0o600);
       try {
-        await handle.write(text);
+        await writeAll(handle, text, 0);
         await handle.datasync();
       } finally {
         await handle.close();
@@ -220,15 +245,18 @@ export class Spool {
               'skipped unreadable spool lines',
             );
           }
+          if (this.sealed) return { rows, error: this.sealedError() };
           try {
             if (batch.length > 0) await handler(batch);
           } catch (error) {
             return { rows, error };
           }
+          // Stored, but the files belong to the next run now: it replays this batch again (harmless).
+          if (this.sealed) return { rows, error: this.sealedError() };
           rows += batch.length;
           this.done += slice.length;
           segment.lines = lines.length - this.done;
-          await this.writeCheckpoint(segment.name);
+          await this.tryCheckpoint(segment.name);
         }
         await this.removeOldest();
       }
@@ -253,15 +281,33 @@ export class Spool {
     return name;
   }
 
+  private sealedError(): StoreError {
+    return new StoreError('store.spool', `the spool in ${this.dir} was sealed for exit during a replay`);
+  }
+
   private writeError(e: unknown): StoreError {
     return new StoreError('store.spool', `cannot write the spool in ${this.dir}: ${(e as Error).message}`, {
       cause: e,
     });
   }
 
+  /**
+   * A write that failed part-way (disk full: the kernel takes what fits, the next write gets
+   * ENOSPC) leaves a piece of a line at the end of the segment; the next batch would be glued
+   * to it and both lost. Cut the file back to its last complete line; if even that fails, leave
+   * the segment (its torn tail is then its last line, skipped at replay) and start a new one.
+   */
+  private async undoPartial(active: { segment: Segment; handle: FileHandle }): Promise<void> {
+    try {
+      await active.handle.truncate(active.segment.bytes);
+    } catch {
+      await this.closeActive().catch(() => undefined);
+    }
+  }
+
   private async createSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
     const name = this.nextSegmentName();
-    const handle = await open(join(this.dir, name), 'wx', 0o600);
+    const handle = await this.open(join(this.dir, name), 'wx', 0o600);
     await syncDir(this.dir);
     const segment: Segment = { name, bytes: 0, lines: 0 };
     this.segments.push(segment);
@@ -318,9 +364,26 @@ export class Spool {
     }
   }
 
+  /**
+   * A checkpoint the disk has no room for does not stop the replay, which is what frees the
+   * disk: a crash before the next one replays a few batches again, which is harmless.
+   */
+  private async tryCheckpoint(segment: string): Promise<void> {
+    try {
+      await this.writeCheckpoint(segment);
+      this.checkpointFailing = false;
+    } catch (e) {
+      await rm(join(this.dir, `${CHECKPOINT}.tmp`), { force: true }).catch(() => undefined);
+      if (!this.checkpointFailing) {
+        this.checkpointFailing = true;
+        this.logger.warn({ err: e, dir: this.dir }, 'cannot write the spool checkpoint; replay goes on');
+      }
+    }
+  }
+
   private async writeCheckpoint(segment: string): Promise<void> {
     const tmp = join(this.dir, `${CHECKPOINT}.tmp`);
-    const handle = await open(tmp, 'w', 0o600);
+    const handle = await this.open(tmp, 'w', 0o600);
     try {
       await handle.writeFile(JSON.stringify({ segment, lines: this.done }));
       await handle.datasync();
@@ -361,6 +424,22 @@ async function syncDir(dir: string): Promise<void> {
     // Some file systems refuse fsync on a directory; the file's own fsync still holds.
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Writes all of `text` from `position`. `FileHandle.write` may take less than it was given without failing
+ * (a file system that is nearly full); only the next call reports the error.
+ */
+async function writeAll(handle: FileHandle, text: string, position: number): Promise<void> {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  while (at < bytes.length) {
+    // At an explicit position: after a truncation the handle's own offset would leave a hole.
+    const { bytesWritten } = await handle.write(bytes, at, bytes.length - at, position + at);
+    if (bytesWritten <= 0)
+      throw Object.assign(new Error('no space left on device (write took 0 bytes)'), { code: 'ENOSPC' });
+    at += bytesWritten;
   }
 }
 

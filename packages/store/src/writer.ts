@@ -70,12 +70,20 @@ export interface WriterStats {
   spooled: number;
   rejected: number;
   droppedFromMemory: number;
+  /** Appends the spool refused (disk full, read-only); the rows stayed in memory. */
+  spoolFailures: number;
 }
 
 const SOURCE_RANK: Readonly<Record<EnergyIntervalSource, number>> = { history: 2, 'fixed-time': 2, poll: 1 };
 
 export class StoreWriter {
-  readonly stats: WriterStats = { written: 0, spooled: 0, rejected: 0, droppedFromMemory: 0 };
+  readonly stats: WriterStats = {
+    written: 0,
+    spooled: 0,
+    rejected: 0,
+    droppedFromMemory: 0,
+    spoolFailures: 0,
+  };
   private readonly db: Kysely<Database>;
   private readonly spool: Spool | undefined;
   private readonly maxBatch: number;
@@ -95,6 +103,8 @@ export class StoreWriter {
   private inFlight: readonly StoreEntry[] | undefined;
   /** Set once close() gave up on the database and put the rest in the spool. */
   private abandoned = false;
+  /** The last append to the spool failed. */
+  private spoolFailing = false;
 
   constructor(options: StoreWriterOptions) {
     this.db = options.db;
@@ -165,6 +175,12 @@ export class StoreWriter {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
     if (!this.abandoned) await this.spool?.close();
+    if (result.buffered > 0) {
+      this.logger.error(
+        { rows: result.buffered, spool: this.spool?.dir },
+        'database away and the spool refused them: rows in memory are lost with this stop',
+      );
+    }
     return result;
   }
 
@@ -204,12 +220,13 @@ export class StoreWriter {
         if (this.spool && this.spool.pendingRows > 0) {
           // Rows behind a non-empty spool go into it, so the database sees everything in order.
           const batch = this.buffer.splice(0);
-          if (batch.length > 0) {
-            if (!(await this.toSpool(batch))) break;
-            spooled += batch.length;
-          }
+          // A spool that cannot take them (disk full) keeps them in memory, ahead of nothing
+          // newer: the replay is still tried, and once it has emptied the spool they go
+          // straight to the database.
+          if (batch.length > 0 && (await this.toSpool(batch))) spooled += batch.length;
           const outcome = await this.spool.replay((entries) => this.write(entries), this.maxBatch);
           written += outcome.rows;
+          if (this.abandoned) break;
           if (outcome.error !== undefined) {
             if (!isConnectionError(outcome.error)) throw outcome.error;
             this.markUnreachable(outcome.error);
@@ -256,9 +273,18 @@ export class StoreWriter {
     try {
       await this.spool!.append(batch);
       this.stats.spooled += batch.length;
+      if (this.spoolFailing) {
+        this.spoolFailing = false;
+        this.logger.info({ spool: this.spool!.dir }, 'spool writable again');
+      }
       return true;
     } catch (e) {
-      this.logger.error({ err: e, rows: batch.length }, 'cannot spool rows; keeping them in memory');
+      // Once per episode: a full disk fails every retry, and the log may be on that disk too.
+      if (!this.spoolFailing) {
+        this.spoolFailing = true;
+        this.logger.error({ err: e, rows: batch.length }, 'cannot spool rows; keeping them in memory');
+      }
+      this.stats.spoolFailures += 1;
       this.buffer.unshift(...batch);
       return false;
     }
@@ -302,8 +328,10 @@ export class StoreWriter {
       this.stats.written += entries.length;
       return;
     } catch (e) {
-      if (isConnectionError(e) || entries.length === 1) {
-        if (isConnectionError(e)) throw e;
+      // Once close() gave up, the pool is cut and destroyed under this batch: its failure
+      // ("driver has already been destroyed") says nothing about the rows, which are spooled.
+      if (isConnectionError(e) || this.abandoned) throw e;
+      if (entries.length === 1) {
         this.reject(entries[0]!, e);
         return;
       }
@@ -313,7 +341,7 @@ export class StoreWriter {
         await insertAll(this.db, [entry]);
         this.stats.written += 1;
       } catch (e) {
-        if (isConnectionError(e)) throw e;
+        if (isConnectionError(e) || this.abandoned) throw e;
         this.reject(entry, e);
       }
     }

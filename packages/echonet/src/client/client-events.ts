@@ -33,6 +33,8 @@ export interface MeterClientStats {
   framesReceived: number;
   /** Times the session was lost and recovery started. */
   recoveries: number;
+  /** ECHONET Lite frames dropped because their sender was not the joined meter. */
+  foreignFrames: number;
 }
 
 type Events<E> = { [K in keyof E]: unknown[] };

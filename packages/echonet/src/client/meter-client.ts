@@ -55,7 +55,9 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
   readonly #link: SkLink;
   readonly #hub: NotificationHub<MeterNotification>;
   readonly #events: TypedEvents<MeterClientEvents>;
-  readonly stats: MeterClientStats = { framesSent: 0, framesReceived: 0, recoveries: 0 };
+  readonly stats: MeterClientStats = { framesSent: 0, framesReceived: 0, recoveries: 0, foreignFrames: 0 };
+  /** Senders already logged by the foreign-frame check (once each). */
+  readonly #foreignSenders = new Set<string>();
   #queue: RequestQueue;
   #session: SessionSnapshot = INITIAL_SESSION;
   #abort = new AbortController();
@@ -254,6 +256,20 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
       return;
     }
     if (ev.type !== 'erxudp' || ev.lport !== 0x0e1a) return;
+    // Only the joined meter speaks for the meter: a frame from any other address (another
+    // device on the PAN, a spoofed reply) would be taken as its answer or its notification.
+    const pan = this.#pan;
+    if (pan && !sameIpv6(ev.sender, pan.ipv6)) {
+      this.stats.foreignFrames++;
+      if (!this.#foreignSenders.has(ev.sender)) {
+        this.#foreignSenders.add(ev.sender);
+        this.#log.warn(
+          { sender: ev.sender, meter: pan.ipv6 },
+          'frame from a sender that is not the joined meter dropped',
+        );
+      }
+      return;
+    }
     let frame: Frame;
     try {
       frame = decodeFrame(ev.data);
@@ -325,4 +341,14 @@ export class MeterClient extends HistoryReader implements AsyncDisposable {
       report: (info) => this.#events.emit('recovery', info),
     };
   }
+}
+
+/** Whether two IPv6 addresses in SK spelling (8 groups, leading zeros optional, any case) are one. */
+function sameIpv6(a: string, b: string): boolean {
+  const norm = (ip: string) =>
+    ip
+      .split(':')
+      .map((g) => g.toLowerCase().padStart(4, '0'))
+      .join(':');
+  return norm(a) === norm(b);
 }

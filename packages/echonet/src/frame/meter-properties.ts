@@ -56,15 +56,54 @@ export interface EnergyUnit {
 }
 
 export interface InstantCurrents {
-  /** R phase in A; null when the meter reports no data (7FFE). */
+  /** R phase in A; null when the meter reports no data (7FFE), overflow (7FFF) or underflow (8000). */
   readonly r: number | null;
   /** T phase in A; null (7FFE) on single-phase two-wire service. */
   readonly t: number | null;
 }
 
-/** E7 "no data" sentinel; E8 uses 7FFE per phase. */
+/**
+ * Codes that are not measurements (Appendix, class 0x0288: E7 and E8): overflow, underflow and
+ * "no data". E7 is a signed 32-bit W value, range 0x80000001..0x7FFFFFFD; E8 a signed 16-bit
+ * value in 0.1 A per phase, range 0x8001..0x7FFD. All three decode to null.
+ */
 const POWER_NO_DATA = 0x7ffffffe;
+const POWER_OVERFLOW = 0x7fffffff;
+const POWER_UNDERFLOW = -0x80000000;
 const CURRENT_NO_DATA = 0x7ffe;
+const CURRENT_OVERFLOW = 0x7fff;
+const CURRENT_UNDERFLOW = 0x8000;
+
+export type MeterSentinel = 'no data' | 'overflow' | 'underflow';
+
+/** Which sentinel an E7 value (signed) is, if any. */
+export function powerSentinel(raw: number): MeterSentinel | undefined {
+  if (raw === POWER_NO_DATA) return 'no data';
+  if (raw === POWER_OVERFLOW) return 'overflow';
+  if (raw === POWER_UNDERFLOW) return 'underflow';
+  return undefined;
+}
+
+/** Which sentinel one phase of E8 (unsigned 16-bit as sent) is, if any. */
+export function currentSentinel(raw: number): MeterSentinel | undefined {
+  if (raw === CURRENT_NO_DATA) return 'no data';
+  if (raw === CURRENT_OVERFLOW) return 'overflow';
+  if (raw === CURRENT_UNDERFLOW) return 'underflow';
+  return undefined;
+}
+
+/**
+ * The sentinels an E7 or E8 EDT carries (overflow/underflow only: "no data" is the meter's
+ * ordinary answer), for the application to count; empty for any other EPC or a plain value.
+ */
+export function measurementSentinels(epc: number, edt: Uint8Array): MeterSentinel[] {
+  const found: (MeterSentinel | undefined)[] = [];
+  if (epc === 0xe7 && edt.length === 4) found.push(powerSentinel(readU32(edt, 0) | 0));
+  if (epc === 0xe8 && edt.length === 4) {
+    found.push(currentSentinel((edt[0]! << 8) | edt[1]!), currentSentinel((edt[2]! << 8) | edt[3]!));
+  }
+  return found.filter((s): s is MeterSentinel => s !== undefined && s !== 'no data');
+}
 
 const cumulative = (epc: number, name: string, label: string): PropertyDef<number | null> =>
   defineProperty<number | null>({
@@ -185,7 +224,7 @@ export const METER_PROPERTIES = {
     decode(edt) {
       expectSize(0xe7, edt, 4);
       const w = readU32(edt, 0) | 0;
-      return w === POWER_NO_DATA ? null : w;
+      return powerSentinel(w) === undefined ? w : null;
     },
     encode(value) {
       const out = new Uint8Array(4);
@@ -244,10 +283,10 @@ export function meterProperty(epc: number): PropertyDef | undefined {
   return BY_EPC.get(epc);
 }
 
-/** 0.1 A units, signed; 7FFE → null. */
+/** 0.1 A units, signed; 7FFE (no data), 7FFF (overflow), 8000 (underflow) → null. */
 function readCurrent(edt: Uint8Array, at: number): number | null {
   const raw = (edt[at]! << 8) | edt[at + 1]!;
-  if (raw === CURRENT_NO_DATA) return null;
+  if (currentSentinel(raw) !== undefined) return null;
   return (raw >= 0x8000 ? raw - 0x10000 : raw) / 10;
 }
 

@@ -45,3 +45,29 @@ describe('sumBars', () => {
     expect(sumBars(bars, SLOT_MS, day)).toHaveLength(96);
   });
 });
+
+describe('halfHourBars across a counter wrap', () => {
+  const T = Date.UTC(2026, 0, 1);
+  const slot = (i: number, count: number) => ({
+    t: T + i * SLOT_MS,
+    kwh: Math.round(count) / 10, // unit 0.1 kWh, coefficient 1
+    count,
+    modulus: 1_000_000, // D7 = 6
+  });
+
+  it('counts the half hour in which a 6-digit count went 999991 → 2, in its bar and in the total', () => {
+    const r = halfHourBars([slot(0, 999_980), slot(1, 999_991), slot(2, 2), slot(3, 30)]);
+    expect(r.bars.map((b) => b.kwh)).toEqual([1.1, 1.1, 2.8]);
+    expect(r.totalKwh).toBe(5);
+  });
+
+  it('leaves out a step down it cannot explain as one wrap (digits unknown, or a meter exchange)', () => {
+    const unknown = halfHourBars([
+      { t: T, kwh: 5 },
+      { t: T + SLOT_MS, kwh: 1 },
+    ]);
+    expect(unknown.bars).toEqual([]);
+    const exchange = halfHourBars([slot(0, 400_000), slot(1, 10)]); // 600 010 counts in 30 min: no wrap
+    expect(exchange.bars).toEqual([]);
+  });
+});

@@ -12,6 +12,9 @@ export interface CumulativeSlot {
   /** Epoch ms of the 30-minute boundary. */
   readonly t: number;
   readonly kwh: number;
+  /** The meter's raw count behind `kwh`, and 10^D7 where it wraps, when known. */
+  readonly count?: number;
+  readonly modulus?: number;
 }
 
 export interface EnergyBar {
@@ -29,8 +32,10 @@ export interface EnergyBars {
 }
 
 /**
- * Bars for one direction from its slots in time order. A step that goes down (the meter's count
- * wrapped at its digit limit, or a meter exchange) is left out of bars and total alike.
+ * Bars for one direction from its slots in time order. A step that goes down because the
+ * meter's count wrapped at its D7 digits (999 991 → 2 on a 6-digit meter) is the use across the
+ * wrap: (2 + 10^6 − 999 991) counts at the slot's kWh per count. Any other step down (a meter
+ * exchange, unknown digits) is left out of bars and total alike.
  */
 export function halfHourBars(slots: readonly CumulativeSlot[]): EnergyBars {
   const bars: EnergyBar[] = [];
@@ -38,8 +43,8 @@ export function halfHourBars(slots: readonly CumulativeSlot[]): EnergyBars {
   for (let i = 1; i < slots.length; i++) {
     const a = slots[i - 1]!;
     const b = slots[i]!;
-    const diff = b.kwh - a.kwh;
-    if (diff < 0) continue;
+    const diff = b.kwh >= a.kwh ? b.kwh - a.kwh : acrossWrap(a, b);
+    if (diff === undefined || diff < 0) continue;
     total = (total ?? 0) + diff;
     if (b.t - a.t === SLOT_MS) bars.push({ start: a.t, durationMs: SLOT_MS, kwh: round6(diff) });
   }
@@ -60,6 +65,20 @@ export function sumBars(bars: readonly EnergyBar[], bucketMs: number, originMs: 
   return [...sums.entries()]
     .sort((x, y) => x[0] - y[0])
     .map(([start, kwh]) => ({ start, durationMs: bucketMs, kwh: round6(kwh) }));
+}
+
+/**
+ * kWh between two slots whose count wrapped, or undefined when that cannot be told: digits or
+ * counts unknown, or a step too large to be one wrap (more than half the counter: an exchange).
+ */
+function acrossWrap(a: CumulativeSlot, b: CumulativeSlot): number | undefined {
+  const { modulus } = b;
+  if (modulus === undefined || a.count === undefined || b.count === undefined || a.count <= 0)
+    return undefined;
+  if (b.count >= a.count || a.count >= modulus) return undefined;
+  const counts = b.count + modulus - a.count;
+  if (counts > modulus / 2) return undefined;
+  return counts * (a.kwh / a.count);
 }
 
 function round6(x: number): number {

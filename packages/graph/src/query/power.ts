@@ -348,6 +348,8 @@ interface SlotRow {
   direction: 'normal' | 'reverse';
   t: number;
   kwh: number;
+  count: number;
+  modulus?: number;
 }
 
 /** Slots from the range's start boundary to its end boundary inclusive: the first is the base. */
@@ -359,18 +361,28 @@ async function intervalSlots(
   const first = new Date(Math.ceil(range.start.getTime() / SLOT_MS) * SLOT_MS);
   const rows = await db
     .selectFrom('energy_interval')
+    // The meter's D7 digits: a count that wrapped at 10^digits still tells the half hour's use.
+    .leftJoin('meter', 'meter.meter', 'energy_interval.meter')
     // Epoch milliseconds rather than timestamptz: a year is 35,000 slots, and parsing that many
     // timestamps in the driver took a quarter of the year's query time.
     .select([
-      'direction',
-      sql<number>`(extract(epoch FROM slot) * 1000)::float8`.as('t'),
-      sql<number>`kwh::float8`.as('kwh'),
+      'energy_interval.direction',
+      sql<number>`(extract(epoch FROM energy_interval.slot) * 1000)::float8`.as('t'),
+      sql<number>`energy_interval.kwh::float8`.as('kwh'),
+      sql<number>`energy_interval.count::float8`.as('count'),
+      'meter.digits',
     ])
-    .where('slot', '>=', first)
-    .where('slot', '<=', range.end)
-    .$if(meter !== null, (q) => q.where('meter', '=', meter!))
-    .orderBy('direction')
-    .orderBy('slot')
+    .where('energy_interval.slot', '>=', first)
+    .where('energy_interval.slot', '<=', range.end)
+    .$if(meter !== null, (q) => q.where('energy_interval.meter', '=', meter!))
+    .orderBy('energy_interval.direction')
+    .orderBy('energy_interval.slot')
     .execute();
-  return rows.map((r) => ({ direction: r.direction, t: r.t, kwh: r.kwh }));
+  return rows.map((r) => ({
+    direction: r.direction,
+    t: r.t,
+    kwh: r.kwh,
+    count: r.count,
+    ...(r.digits === null ? {} : { modulus: 10 ** r.digits }),
+  }));
 }

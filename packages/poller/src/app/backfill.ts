@@ -10,6 +10,7 @@ import { type Clock, type DayHistory, dateToJst, type JstDate } from '@b-route/e
 import type { Database, EnergyDirection, StoreLogger } from '@b-route/store';
 import { isConnectionError, missingIntervalSlots } from '@b-route/store';
 import type { Kysely } from 'kysely';
+import { untilAborted } from './abortable.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
 import { EPC, historyEntries, readingValue } from './rows.js';
@@ -86,7 +87,7 @@ export class Backfill {
 
     // Rows waiting in memory or in the spool are not missing: write them first, and do not
     // judge gaps while the database cannot be asked.
-    const flushed = await sink.flush();
+    const flushed = await untilAborted(sink.flush(), signal);
     if (flushed.pending > 0 || flushed.buffered > 0) return { status: 'database-away' };
 
     const now = clock.now();
@@ -97,7 +98,10 @@ export class Backfill {
     const byDay = new Map<number, number>();
     try {
       for (const direction of directions) {
-        for (const slot of await this.#o.slots.slotsToFill(meter, direction, from, to)) {
+        for (const slot of await untilAborted(
+          this.#o.slots.slotsToFill(meter, direction, from, to),
+          signal,
+        )) {
           if (this.#empty.has(`${direction}:${slot.getTime()}`)) continue;
           const day = today - jstDayNumber(slot.getTime());
           byDay.set(day, (byDay.get(day) ?? 0) + 1);

@@ -28,6 +28,9 @@ describe('createLogger', () => {
     const uninstall = installDebugToggle(log, fake);
     fake.emit('SIGUSR1');
     expect(log.level).toBe('debug');
+    const line = out.text().trim().split('\n').at(-1)!;
+    expect(line.match(/"level"/g)).toHaveLength(1);
+    expect(JSON.parse(line)).toMatchObject({ logLevel: 'debug', msg: 'log level changed by SIGUSR1' });
     fake.emit('SIGUSR1');
     expect(log.level).toBe('warn');
     uninstall();

@@ -33,11 +33,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
+/**
+ * The log's way out, which must never stop the poller: a pipe whose reader went away (`| head`,
+ * a crashed log shipper) makes every write fail with EPIPE, and an 'error' event nobody listens
+ * to ends the process. From the first error on, lines are dropped; the readings go on.
+ */
 function toWritable(stream: NodeJS.WritableStream): Writable {
-  if (stream instanceof Writable) return stream;
+  let lost = false;
+  stream.on('error', () => {
+    lost = true;
+  });
   return new Writable({
     write(chunk, _enc, done) {
-      stream.write(chunk);
+      if (!lost) {
+        try {
+          stream.write(chunk);
+        } catch {
+          lost = true;
+        }
+      }
       done();
     },
   });
@@ -56,7 +70,8 @@ export function installDebugToggle(logger: Logger, proc: NodeJS.Process = proces
       previous = logger.level;
       logger.level = 'debug';
     }
-    logger.info({ level: logger.level }, 'log level changed by SIGUSR1');
+    // Not `level`: pino writes its own level key, and a second one makes the line ambiguous.
+    logger.info({ logLevel: logger.level }, 'log level changed by SIGUSR1');
   };
   proc.on('SIGUSR1', onUsr1);
   return () => proc.off('SIGUSR1', onUsr1);

@@ -4,12 +4,13 @@
  * ARIB STD-T108 send-time budget (protocol.md §6).
  */
 import { HALF_HOUR_MS } from '@b-route/core';
-import type { Clock } from '@b-route/echonet';
+import { type Clock, measurementSentinels, toHex } from '@b-route/echonet';
 import type { StoreLogger } from '@b-route/store';
 import { type DueSet, nextDue, type ScheduleEntry } from '../schedule/schedule.js';
 import { sleepUntil } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
+import type { ImplausibleReason } from './plausible-sink.js';
 import { EPC, energyReadingEntry, pollIntervalEntries, powerSampleEntry, type Readings } from './rows.js';
 import { put, type RowSink } from './sink.js';
 
@@ -43,6 +44,8 @@ export interface MeterPollerOptions {
   readonly client: MeterPort;
   readonly identity: MeterIdentity;
   readonly sink: RowSink;
+  /** Told of E7/E8 overflow and underflow codes (stored as null), to count them. */
+  readonly implausible?: (reason: ImplausibleReason, detail: Record<string, unknown>) => void;
   readonly clock: Clock;
   readonly logger: StoreLogger;
   /** Default `meterSchedule()`. */
@@ -116,6 +119,7 @@ export class MeterPoller {
     if (id === undefined) return;
     const meterEntry = identity.absorb(id, at, readings);
     this.#put(meterEntry);
+    this.#noteSentinels(id, at, readings);
     this.#put(powerSampleEntry(id, at, readings));
     const facts = identity.factsFor(id);
     if (!facts) {
@@ -126,6 +130,23 @@ export class MeterPoller {
     this.#put(energyReadingEntry(id, at, readings, facts.scale));
     if (boundary % HALF_HOUR_MS === 0 && at - boundary <= POLL_SLOT_TOLERANCE_MS) {
       for (const entry of pollIntervalEntries(id, boundary, readings, facts.scale)) this.#put(entry);
+    }
+  }
+
+  #noteSentinels(meter: string, at: number, readings: Readings): void {
+    for (const [epc, what] of [
+      [EPC.power, 'power'],
+      [EPC.currents, 'current'],
+    ] as const) {
+      const edt = readings.get(epc)?.edt;
+      if (!edt) continue;
+      for (const s of measurementSentinels(epc, edt)) {
+        this.#o.implausible?.(`${what} ${s}` as ImplausibleReason, {
+          meter,
+          time: new Date(at).toISOString(),
+          edt: toHex(edt),
+        });
+      }
     }
   }
 

@@ -38,6 +38,8 @@ export interface RequestSignal {
 export interface MeterPort {
   /** Session state: 'closed' | 'opening' | 'scanning' | 'joining' | 'ready' | 'reauthenticating' | 'recovering'. */
   readonly state: string;
+  /** Frames dropped because they came from another sender than the joined meter (for the status line). */
+  readonly stats?: { readonly foreignFrames?: number };
   /** The PAN of the current (or last) session; `mac` is the meter's EPANDESC Addr. */
   readonly pan: { readonly mac: string } | undefined;
   open(): Promise<void>;

@@ -169,11 +169,37 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
         // a connection still held now waits for an answer that is not coming.
         watch?.cutHeld();
         watch?.stop();
-        await handle?.close();
+        // A connection still being opened to a silent server ends only at its connect timeout;
+        // the rows are safe by now, so the stop does not wait for it.
+        if (handle && (await settlesWithin(handle.close(), POOL_END_WAIT_MS)) === 'late') {
+          logger.warn(
+            { target, waitMs: POOL_END_WAIT_MS },
+            'database connections still opening: left to the exit',
+          );
+        }
       })();
       return closing;
     },
   };
+}
+
+/** Longest the close waits for the pool to end, real ms. */
+const POOL_END_WAIT_MS = 1000;
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<'done' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const done = work.then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
+  try {
+    return await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

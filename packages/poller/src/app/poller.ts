@@ -17,6 +17,7 @@ import { sleep, sleepUntil } from './clock.js';
 import { MeterIdentity } from './meter-identity.js';
 import { MeterPoller } from './meter-poller.js';
 import type { MeterPort, ScanProgressLike } from './meter-port.js';
+import { PlausibleSink } from './plausible-sink.js';
 import { fixedTimeEntry } from './rows.js';
 import { SensorLoop, type SensorSource } from './sensor-loop.js';
 import { put, type RowSink } from './sink.js';
@@ -66,6 +67,9 @@ export interface PollerStats {
 export class Poller {
   readonly stats: PollerStats = { notifications: 0, backfills: 0, backfillRows: 0 };
   readonly identity = new MeterIdentity();
+  readonly #values: PlausibleSink;
+  /** The last backfill pass found the database away (logged once until a pass completes). */
+  #backfillWaiting = false;
   readonly meterPoller: MeterPoller | undefined;
   readonly sensorLoops: readonly SensorLoop[];
   readonly #o: PollerOptions;
@@ -87,12 +91,21 @@ export class Poller {
   constructor(options: PollerOptions) {
     this.#o = options;
     this.#log = child(options.logger, 'poller');
-    const { client, clock, sink } = options;
+    const { client, clock } = options;
+    // Every meter value passes the plausibility check; sensor rows go straight to the store.
+    this.#values = new PlausibleSink({
+      sink: options.sink,
+      digitsOf: (meter) => this.identity.factsFor(meter)?.digits,
+      clock,
+      logger: child(options.logger, 'poller:values'),
+    });
+    const sink = this.#values;
     this.meterPoller = client
       ? new MeterPoller({
           client,
           identity: this.identity,
           sink,
+          implausible: (reason, detail) => this.#values.note(reason, detail),
           clock,
           logger: child(options.logger, 'poller:meter'),
           ...(options.schedule ? { schedule: options.schedule } : {}),
@@ -115,7 +128,7 @@ export class Poller {
         new SensorLoop({
           source: s.source,
           intervalMs: s.intervalMs,
-          sink,
+          sink: options.sink,
           clock,
           logger: child(options.logger, `poller:${s.source.name}`),
         }),
@@ -256,7 +269,7 @@ export class Poller {
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
         const row = await this.identity.identify(client, () => this.#o.clock.now(), { signal });
-        put(this.#o.sink, { kind: 'meter', row });
+        put(this.#values, { kind: 'meter', row });
         this.#log.info(
           {
             meter: row.meter,
@@ -299,7 +312,7 @@ export class Poller {
         }
         for (const p of n.properties) {
           if (p.value === undefined || p.value === null) continue;
-          put(this.#o.sink, fixedTimeEntry(meter, p.epc, p.value as FixedTimeEnergy, facts.scale));
+          put(this.#values, fixedTimeEntry(meter, p.epc, p.value as FixedTimeEnergy, facts.scale));
         }
       }
     } catch (err) {
@@ -355,6 +368,8 @@ export class Poller {
           pollFailures: meter?.failures,
           meterRows: meter?.rows,
           notifications: this.stats.notifications,
+          implausible: this.#values.stats,
+          foreignFrames: this.#o.client?.stats?.foreignFrames,
           backfillRows: this.stats.backfillRows,
           sensors: Object.fromEntries(
             this.sensorLoops.map((l, i) => [this.#o.sensors![i]!.source.name, { ...l.stats }]),
@@ -375,8 +390,11 @@ export class Poller {
         this.#log.debug({ reason, ...outcome }, 'backfill pass done');
         if (outcome.status === 'done') {
           this.stats.backfillRows += outcome.rows;
+          this.#backfillWaiting = false;
         } else if (outcome.status === 'database-away') {
-          this.#log.info({ reason }, 'database away: backfill waits for it');
+          // Once per outage: the retry every minute would otherwise log a line each time.
+          if (!this.#backfillWaiting) this.#log.info({ reason }, 'database away: backfill waits for it');
+          this.#backfillWaiting = true;
           this.#retryBackfillLater();
         }
       } catch (err) {
@@ -391,7 +409,7 @@ export class Poller {
     const { clock } = this.#o;
     clock.clearTimeout(this.#databaseRetry);
     this.#databaseRetry = clock.setTimeout(
-      () => this.requestBackfill('database back'),
+      () => this.requestBackfill('database retry'),
       this.#o.databaseRetryMs ?? 60_000,
     );
   }

@@ -3,6 +3,8 @@
  * the directory the command was typed in through INIT_CWD; paths on the command line and the
  * default configuration are taken from there.
  */
+// First: signals during start-up (see early-signals.ts) must not meet Node's defaults.
+import './early-signals.js';
 import { runCli } from './run.js';
 
 const code = await runCli(process.argv.slice(2), {

@@ -286,6 +286,22 @@ describe('configFromIni', () => {
     );
   });
 
+  it('masks the password of a malformed database URL, from the file and from DATABASE_URL', () => {
+    const pw = 'S3cret:Pw@x';
+    for (const url of [
+      `mysql://u:${pw}@h/db`,
+      `postgresql://u:${pw}@/db?host=x y`,
+      `postgres://u:${pw}@h:5432/d b`,
+    ]) {
+      const fromEnv = failure('', { DATABASE_URL: url }).message;
+      const fromFile = failure(`[database]\nurl = ${url}`).message;
+      for (const message of [fromEnv, fromFile]) {
+        expect(message).not.toContain('S3cret');
+        expect(message).toContain('u:***@');
+      }
+    }
+  });
+
   it('warns about a schedule below 20 s, which is allowed', () => {
     const { config, warnings } = load('[schedule]\ninstantaneous = 10\ncumulative = 19\nmeta = 20');
     expect(config.schedule).toMatchObject({ instantaneous: 10, cumulative: 19, meta: 20 });
@@ -396,6 +412,22 @@ describe('power_consumption.ini.sample', () => {
     expect(/^id\s*=\s*$/m.test(text) && /^password\s*=\s*$/m.test(text)).toBe(true);
     for (const model of ['bp35a1', 'rl7023-ips', 'bp35c0', 'bp35c2', 'rs-wsuha-p', 'rl7023-dss']) {
       expect(text).toContain(model);
+    }
+  });
+});
+
+describe('loadConfig on what is not a configuration file', () => {
+  it('refuses a device that never ends and binary content as "not a text file", and a huge file', async () => {
+    await expect(loadConfig({ path: '/dev/urandom', env: {} })).rejects.toThrow(
+      /cannot read \/dev\/urandom: not a text file/,
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'config-size-'));
+    try {
+      const big = join(dir, 'big.ini');
+      await writeFile(big, `# ${'x'.repeat(300 * 1024)}\n`);
+      await expect(loadConfig({ path: big, env: {} })).rejects.toThrow(/larger than 256 KiB/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -22,5 +22,5 @@ export interface MeterEndpoint {
   /** Frames the meter sends right after a PANA session is established (node profile D5 INF). */
   joined(): Uint8Array[];
   /** Frames the meter sends on its own (EA/EB INF every 30 min). Returns an unsubscribe function. */
-  onNotify?(listener: (frame: Uint8Array) => void): () => void;
+  onNotify?(listener: (frame: Uint8Array, sender?: string) => void): () => void;
 }

@@ -76,7 +76,12 @@ function meterAnswers(host: UdpHost, request: Uint8Array): void {
  * Prints the meter's ECHONET Lite datagrams as ERXUDP on 0E1A, through the reply faults (drop,
  * corrupt, duplicate). Nothing arrives without an established session or out of reach.
  */
-export function deliver(host: UdpHost, frames: readonly Uint8Array[], applyDrop: boolean): void {
+export function deliver(
+  host: UdpHost,
+  frames: readonly Uint8Array[],
+  applyDrop: boolean,
+  sender?: string,
+): void {
   for (const frame of frames) {
     if (host.session().kind !== 'established') {
       host.trace('datagram lost: no established session');
@@ -88,7 +93,7 @@ export function deliver(host: UdpHost, frames: readonly Uint8Array[], applyDrop:
       continue;
     }
     const data = host.faults.corruptReply(frame) ?? frame;
-    print(host, data);
+    print(host, data, sender);
     if (host.faults.duplicateReply()) {
       host.timeline.after(host.jitter(50, 400), () => {
         if (host.session().kind === 'established') print(host, data);
@@ -97,9 +102,9 @@ export function deliver(host: UdpHost, frames: readonly Uint8Array[], applyDrop:
   }
 }
 
-function print(host: UdpHost, data: Uint8Array): void {
+function print(host: UdpHost, data: Uint8Array, sender?: string): void {
   host.out.erxudp({
-    sender: host.meterLla,
+    sender: sender ?? host.meterLla,
     dest: host.ownLla,
     port: ECHONET_PORT,
     senderLla: host.meter.mac,

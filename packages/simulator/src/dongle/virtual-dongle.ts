@@ -127,7 +127,7 @@ export class VirtualDongle {
       trace: (m) => this.#trace(m),
     };
     this.#bootRegisters();
-    this.#unsubscribe = options.meter.onNotify?.((frame) => this.#meterNotifies(frame));
+    this.#unsubscribe = options.meter.onNotify?.((frame, sender) => this.#meterNotifies(frame, sender));
   }
 
   /** The PANA session state. */
@@ -496,8 +496,8 @@ export class VirtualDongle {
     startTerm(this.#flows, session.peer, this.#pana !== null);
   }
 
-  #meterNotifies(frame: Uint8Array): void {
+  #meterNotifies(frame: Uint8Array, sender?: string): void {
     if (!this.#powered || this.#session.kind !== 'established') return;
-    deliver(this.#udp, [frame], true);
+    deliver(this.#udp, [frame], true, sender);
   }
 }

@@ -62,6 +62,8 @@ export class MeterObject implements EchonetObject {
   #history2: HistoryRequestState | null = null;
   #history3: HistoryRequestState | null = null;
   #lastServed = Number.NaN;
+  /** EDTs served as they are instead of the measured value (a fault switch). */
+  readonly #raw = new Map<number, Uint8Array>();
 
   constructor(deps: MeterObjectDeps) {
     this.#d = deps;
@@ -86,8 +88,16 @@ export class MeterObject implements EchonetObject {
     return this.#historyDay;
   }
 
+  /** From now on, answers a Get of `epc` with `edt` as it is; undefined restores the measured value. */
+  serveRaw(epc: number, edt: Uint8Array | undefined): void {
+    if (edt) this.#raw.set(epc, edt);
+    else this.#raw.delete(epc);
+  }
+
   get(epc: number): Uint8Array | undefined {
     if (!this.getEpcs.includes(epc)) return undefined;
+    const raw = this.#raw.get(epc);
+    if (raw) return raw;
     const d = this.#d;
     const now = d.now();
     const id = d.identity;

@@ -65,7 +65,7 @@ export interface SmartMeterOptions {
 
 export interface SmartMeterEvents {
   /** An unsolicited frame (INF/INFC) for the controller; the dongle decides where it goes. */
-  inf: [frame: Uint8Array];
+  inf: [frame: Uint8Array, sender?: string];
 }
 
 /** INFC notifications remembered while waiting for their INFC_Res. */
@@ -212,6 +212,29 @@ export class SmartMeter extends EventEmitter<SmartMeterEvents> {
       properties: [{ epc: 0xd5, edt: this.nodeProfile.instanceListNotification() }],
     };
     return [encodeFrame(frame)];
+  }
+
+  /**
+   * Fault switch: a meter answering Gets of `epc` with `edt` as it is (an overflow code, a count
+   * beyond its digits, …); undefined ends it.
+   */
+  serveRaw(epc: number, edt: Uint8Array | undefined): void {
+    this.meter.serveRaw(epc, edt);
+  }
+
+  /**
+   * Fault switch: an INF with these properties, now. With `sender`, the frame reaches the
+   * controller from that IPv6 address instead of the meter's (another node on the PAN).
+   */
+  notifyNow(properties: readonly { epc: number; edt: Uint8Array }[], sender?: string): void {
+    const bytes = encodeFrame({
+      tid: this.#nextTid(),
+      seoj: EOJ.smartMeter,
+      deoj: EOJ.controller,
+      esv: ESV.INF,
+      properties: [...properties],
+    });
+    this.emit('inf', bytes, sender);
   }
 
   /** 88 fault status (a fault switch). */

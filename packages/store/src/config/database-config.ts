@@ -8,6 +8,7 @@ import type { DatabaseTarget } from '../db.js';
 import type { SpoolOptions } from '../spool.js';
 import { integer, path, text } from './fields.js';
 import { parseIni } from './ini.js';
+import { maskUrlPassword } from './mask-url.js';
 import { readConfigText, readSettings } from './settings.js';
 
 function postgresUrl(raw: string) {

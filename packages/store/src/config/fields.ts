@@ -19,6 +19,8 @@ export interface Field<T> {
   readonly allowed: string;
   /** Never echo the value (B-route ID and password). */
   readonly secret?: boolean;
+  /** How the value appears in a message, when not as typed (a URL with its password masked). */
+  readonly show?: (raw: string) => string;
   parse(raw: string, ctx: FieldContext): Parsed<T>;
   /** The default as it applies in `ctx` (a relative default path resolved); else `default`. */
   resolveDefault?(ctx: FieldContext): T;
@@ -88,8 +90,9 @@ export function text<T extends string | undefined>(
   allowed: string,
   check: (raw: string) => Parsed<string> = ok,
   secret = false,
+  show?: (raw: string) => string,
 ): Field<string | T> {
-  return { default: def, allowed, secret, parse: (raw) => check(raw) };
+  return { default: def, allowed, secret, ...(show ? { show } : {}), parse: (raw) => check(raw) };
 }
 
 /** A file system path; a relative one is taken from the config file's directory. */

@@ -3,10 +3,10 @@
  * fields per section. The poller reads every section with it; the graph reads only [database].
  * Errors name `[section] key` (or the environment variable) and what is allowed, never a secret.
  */
-import { readFile as fsReadFile } from 'node:fs/promises';
 import { ConfigError, type ConfigErrorContext } from './config-error.js';
 import type { Field, FieldContext } from './fields.js';
 import type { IniDocument } from './ini.js';
+import { readTextFile } from './read-text-file.js';
 
 /** Keys of one section and how each is read. */
 export type SectionSpec = Readonly<Record<string, Field<unknown>>>;
@@ -28,12 +28,12 @@ export interface ReadSettingsOptions {
 }
 
 /**
- * The text of a configuration file.
- * @throws ConfigError 'config.read'
+ * The text of a configuration file (at most 256 KiB of UTF-8: see `readTextFile`).
+ * @throws ConfigError 'config.read' (unreadable, or not a text file)
  */
 export async function readConfigText(
   path: string,
-  readFile: (path: string) => Promise<string> = (p) => fsReadFile(p, 'utf8'),
+  readFile: (path: string) => Promise<string> = readTextFile,
 ): Promise<string> {
   try {
     return await readFile(path);
@@ -91,7 +91,7 @@ function parseOrThrow(
 ): unknown {
   const parsed = field.parse(raw, ctx);
   if (parsed.ok) return parsed.value;
-  const shown = field.secret ? where : `${where} = ${raw}`;
+  const shown = field.secret ? where : `${where} = ${field.show ? field.show(raw) : raw}`;
   const detail = parsed.detail ? ` (${parsed.detail})` : '';
   const at = context.line !== undefined ? ` (${context.path}:${context.line})` : '';
   throw new ConfigError('config.invalid', `${shown}: must be ${field.allowed}${detail}${at}`, { context });

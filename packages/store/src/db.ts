@@ -16,6 +16,12 @@ export interface OpenDatabaseCommon {
   readonly maxConnections?: number;
   /** Give up connecting after this long; default 5000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Close a pooled connection idle this long; default 600 000 ms. Longer than the poller's
+   * 30-second cycle on purpose: a new connection costs a TCP handshake and a SCRAM-SHA-256 login
+   * (4096 PBKDF2 rounds), several times the CPU of the insert it would carry.
+   */
+  readonly idleTimeoutMs?: number;
   /** Run `SELECT 1` before returning, so a wrong URL fails here; default true. */
   readonly verify?: boolean;
   readonly logger?: StoreLogger;
@@ -61,7 +67,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     connectionString: url,
     max: options.maxConnections ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 600_000,
     // TCP keepalive notices a peer that vanished without a reset (cable pulled, host down).
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,

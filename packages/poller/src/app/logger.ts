@@ -3,9 +3,10 @@
  * redacted by path as a second line of defence; the echonet client already masks the dongle's
  * echo of SKSETPWD/SKSETRBID before anything reaches a logger.
  */
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -25,12 +26,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const isTty = (stream as { isTTY?: boolean }).isTTY === true;
   const usePretty = options.pretty ?? isTty;
   const destination = usePretty
-    ? pretty({ destination: toWritable(stream), colorize: isTty, translateTime: 'SYS:standard', sync: true })
+    ? loadPretty()({
+        destination: toWritable(stream),
+        colorize: isTty,
+        translateTime: 'SYS:standard',
+        sync: true,
+      })
     : toWritable(stream);
   return pino(
     { level: options.level ?? 'info', redact: { paths: REDACT, censor: '[redacted]' }, base: undefined },
     destination,
   );
+}
+
+/**
+ * pino-pretty, loaded only for a terminal: a service logging JSON to journald never pays its
+ * memory (it and its dependencies are a few MiB of a process that should stay small on a Pi).
+ */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 }
 
 /**

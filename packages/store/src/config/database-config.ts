@@ -21,6 +21,8 @@ export const DATABASE_SECTION = {
     undefined,
     'a postgres:// or postgresql:// URL, or empty for the embedded PostgreSQL',
     postgresUrl,
+    false,
+    maskUrlPassword,
   ),
   data_dir: path('data', 'a directory path'),
   embedded_port: integer(54_329, 1024, 65_535, 'a TCP port from 1024 to 65535'),

@@ -41,8 +41,6 @@ export interface DongleProfile {
   readonly bootLines: readonly string[];
 }
 
-const ROHM_OPT = { defaultMode: 0, crOnly: false } as const;
-
 /**
  * The models. Each quirk is marked CAPTURE (a line of fixtures/sk-corpus.json printed by that
  * model, source named there), FIXTURE (another project's test data, model not stated), INFERRED
@@ -68,10 +66,11 @@ const ROHM_OPT = { defaultMode: 0, crOnly: false } as const;
  *   the side, the bare SKSENDTO echo: CAPTURE (qiita-nerves); EINFO `<ipv6> <mac> <ch> <pan> 0`
  *   CAPTURE (node-wisunrb, BP35C2-based dongle answering EVER 1.5.2); SA2 RSSI field INFERRED
  *   (momonga reads it); EAPPVER GUESS.
- * - BP35C2: the RS-WSUHA-P's module; EVER 1.5.2 and ROPT CR-only INFERRED from it; EINFO CAPTURE
- *   (node-wisunrb lists BP35C2); factory ERXUDP mode GUESS.
- * - BP35C0: dual-stack layouts INFERRED from the BP35C2 (same command reference); EVER, EAPPVER,
- *   ROPT line end GUESS.
+ * - BP35C2: the RS-WSUHA-P's module; EVER 1.5.2, ROPT CR-only and ASCII hex ERXUDP (`OK 01`)
+ *   INFERRED from it, the last also because node-wisunrb, verified on a BP35C2, never sends WOPT
+ *   and reads ERXUDP data as hex; EINFO CAPTURE (node-wisunrb lists BP35C2).
+ * - BP35C0: dual-stack layouts, ROPT `OK 01\r` INFERRED from the BP35C2 (same command
+ *   reference); EVER, EAPPVER GUESS.
  * - RL7023 Stick-D/DSS: dual-stack layouts, SA2 with the RSSI field INFERRED (momonga verified on
  *   it reads 10 ERXUDP fields after SKSREG SA2 1); EVER, EAPPVER GUESS; no ROPT/WOPT GUESS.
  */
@@ -110,7 +109,7 @@ export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
     appVersion: 'rohm-sk-bp35c0',
     macPrefix: '001D1291',
     einfoAddr16: 'FFFF',
-    opt: ROHM_OPT,
+    opt: { defaultMode: 1, crOnly: true },
     sa2: true,
     sideArgument: true,
     bootLines: [],
@@ -123,7 +122,7 @@ export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
     appVersion: 'rohm-sk-bp35c2',
     macPrefix: '001D1292',
     einfoAddr16: 'FFFF',
-    opt: { defaultMode: 0, crOnly: true },
+    opt: { defaultMode: 1, crOnly: true },
     sa2: true,
     sideArgument: true,
     bootLines: [],

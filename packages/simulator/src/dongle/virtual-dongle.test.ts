@@ -283,7 +283,7 @@ describe('ROPT / WOPT', () => {
   });
 
   it('switches the ERXUDP payload between binary and hex immediately', () => {
-    const { host } = joinedDongle('bp35c0');
+    const { host } = joinedDongle('bp35a1');
     host.send('SKSREG SFE 0').take();
     host.send({ name: 'SKSENDTO', ipv6: METER_LLA, data: getRequest(2, 0xd7) }, 5_000);
     host.send({ name: 'WOPT', mode: 1 });

@@ -51,8 +51,9 @@ export interface DongleProfile {
  *   `EVENT 21` starts its own line. CAPTURE on the RS-WSUHA-P (qiita-nerves); INFERRED for the
  *   others: smdn's SkStackIP ends the echo at CRLF and the Python scripts written for BP35A1s read
  *   echo, EVENT 21 and OK with three readline()s. Whether a BP35A1 echoes the data is not known.
- * - `SKSREG SA2 1` answers OK. CAPTURE-level for RS-WSUHA-P, RL7023 DSS and RL7023 IPS (momonga
- *   sends it at every open and is verified on the three); GUESS for BP35A1, BP35C0, BP35C2.
+ * - `SKSREG SA2 1` answers OK. INFERRED for RS-WSUHA-P, RL7023 DSS and RL7023 IPS: no capture
+ *   prints it, but momonga sends it at every open and is verified on the three; GUESS for BP35A1,
+ *   BP35C0, BP35C2.
  * - None of the stacks is known to print a banner on boot: a reset shows only as lost state.
  *
  * - BP35A1: EVER 1.2.10 CAPTURE (spresense-bp35a1, seotaro-bp35a1); EINFO fifth field FFFE

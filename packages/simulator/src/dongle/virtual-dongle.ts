@@ -353,10 +353,7 @@ export class VirtualDongle {
     this.#gate.announce();
   }
 
-  /**
-   * The echo of a command (SFE=1). SKSENDTO's echo stops after DATALEN and its space, then CRLF:
-   * the data is not echoed (RS-WSUHA-P capture in fixtures/sk-corpus.json; see models.ts).
-   */
+  /** The echo of a command (SFE=1); SKSENDTO's stops after DATALEN's space, no data (models.ts). */
   #echo(input: Extract<SkCommandInput, { type: 'command' }>): void {
     let text = '';
     const header = input.data ? input.raw.subarray(0, input.raw.length - input.data.length) : input.raw;
@@ -394,7 +391,6 @@ export class VirtualDongle {
             mac: this.mac,
             channel: this.#registers.num('S02'),
             panId: this.#registers.num('S03'),
-            // Five fields on both families: the side takes the short address's place
             ...(this.profile.sideArgument ? out.side() : { addr16: this.profile.einfoAddr16 }),
           });
           out.ok();

@@ -18,10 +18,7 @@ const PASSWORD = '0123456789AB';
 const E7_632 = '1081000102880105FF017201E70400000278';
 const VALID_E7 = `ERXUDP ${A} ${B} 0E1A 0E1A ${LLA} 1 0012 ${E7_632}`;
 
-const fixtureLines = readFileSync(
-  new URL('../../../../../shared/fixtures/real-traffic.txt', import.meta.url),
-  'utf8',
-)
+const fixtureLines = readFileSync(new URL('../../../../fixtures/real-traffic.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l !== '');
 

@@ -4,7 +4,7 @@ import { asciiBytes, concatBytes } from '../sk/bytes.js';
 import { createDecoder } from './decode-stream.js';
 import type { DecodedRecord } from './records.js';
 
-const FIXTURE = new URL('../../../../../shared/fixtures/real-traffic.txt', import.meta.url);
+const FIXTURE = new URL('../../../../fixtures/real-traffic.txt', import.meta.url);
 
 const A = 'FE80:0000:0000:0000:021C:6400:6014:21A3';
 const B = 'FE80:0000:0000:0000:021D:1290:0005:747B';
@@ -32,7 +32,7 @@ type Rec<T extends DecodedRecord['type']> = Extract<DecodedRecord, { type: T }>;
 const only = <T extends DecodedRecord['type']>(records: DecodedRecord[], type: T): Rec<T>[] =>
   records.filter((r): r is Rec<T> => r.type === type);
 
-describe('decode: the real captures in shared/fixtures/real-traffic.txt', () => {
+describe('decode: the real captures in fixtures/real-traffic.txt', () => {
   const text = readFileSync(FIXTURE, 'utf8');
   const lines = text.split('\n');
   const records = decode(text);
@@ -478,5 +478,26 @@ describe('decode: malformed input becomes error records and decoding goes on', (
         input: expect.stringContaining('ERXUDP'),
       },
     ]);
+  });
+});
+
+describe('decode: the RS-WSUHA-P capture in fixtures/sk-corpus.json (EVER 1.5.2)', () => {
+  const M = 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB';
+  const ME = 'FE80:0000:0000:0000:021D:1291:0004:E578';
+  const capture = [
+    `SKSENDTO 1 ${M} 0E1A 1 0 000E \r\n`,
+    `EVENT 21 ${M} 0 00\r\n`,
+    'OK\r\n',
+    `SKSENDTOERXUDP ${M} ${ME} 0E1A 0E1A 0011223344556677 1 0 0012 1081525302880105FF017201E704000000E4\r\n`,
+  ].join('');
+
+  it.each([undefined, 1, 7])('keeps the reading of an ERXUDP that cut an echo short (chunk %s)', (chunk) => {
+    const records = decode(capture, chunk);
+    expect(records.map((r) => r.type)).toEqual(['echo', 'event', 'ok', 'echo', 'erxudp']);
+    expect(only(records, 'echo')[0]).toMatchObject({ text: `SKSENDTO 1 ${M} 0E1A 1 0 000E ` });
+    expect(only(records, 'erxudp')[0]).toMatchObject({
+      side: 0,
+      echonet: { tid: 0x5253, properties: [{ epc: 'E7', name: 'instantaneousPower', value: 228 }] },
+    });
   });
 });

@@ -155,7 +155,9 @@ function erxudpRecord(ev: SkEventOf<'erxudp'>, line: number, content: Uint8Array
 
 /**
  * The echo of `SKSENDTO <handle> <ipv6> <port> <sec> [side] <len> <data>` (the parser shows the
- * data as hex). Undefined when the fields are not what the command takes; it stays an `echo`.
+ * data as hex). Undefined when the fields are not what the command takes, or when the dongle did
+ * not echo the data (real dongles end the echo after DATALEN, fixtures/sk-corpus.json): it stays
+ * an `echo`.
  */
 function sendtoRecord(ev: SkEventOf<'echo'>, line: number): DecodedRecord | undefined {
   const words = ev.line.split(' ');
@@ -165,6 +167,7 @@ function sendtoRecord(ev: SkEventOf<'echo'>, line: number): DecodedRecord | unde
   const secured = parseHexToken(secText, 1);
   const side = words.length === 8 ? parseHexToken(words[5], 1) : undefined;
   const data = words[words.length - 1]!;
+  if (data === '') return undefined;
   if (port === undefined || secured === undefined || (words.length === 8 && side === undefined))
     return undefined;
   const fields: SendtoFields = {

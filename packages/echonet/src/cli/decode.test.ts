@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDecode, USAGE } from './run-decode.js';
 
-const FIXTURE = new URL('../../../../../shared/fixtures/real-traffic.txt', import.meta.url);
+const FIXTURE = new URL('../../../../fixtures/real-traffic.txt', import.meta.url);
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
 

@@ -76,7 +76,8 @@ export type DecodedRecord =
       readonly mac: string;
       readonly channel: number;
       readonly panId: string;
-      readonly addr16: string;
+      /** The fifth field: short address on single-hop dongles, side on dual-stack ones. */
+      readonly addr16?: string;
       readonly side?: number;
     }
   | { readonly type: 'esreg'; readonly line: number; readonly value: string }
@@ -188,7 +189,7 @@ export function recordOfEvent(ev: Exclude<SkEvent, { type: 'erxudp' }>, line: nu
         mac: ev.mac,
         channel: ev.channel,
         panId: hexNum(ev.panId, 4),
-        addr16: ev.addr16,
+        ...(ev.addr16 === undefined ? {} : { addr16: ev.addr16 }),
         ...(ev.side === undefined ? {} : { side: ev.side }),
       };
     case 'esreg':

@@ -29,16 +29,21 @@ function meterValues(peer: ScriptedDongle): void {
   peer.values.set(0x80, Uint8Array.of(0x30));
 }
 
+/**
+ * `family` is the scripted dongle's; the client is not told it and reads it from EINFO, as it does
+ * with a real dongle.
+ */
 export function scriptedClient(
-  options: Partial<MeterClientOptions> & { family?: 'single-hop' | 'dual-stack' } = {},
+  options: Omit<Partial<MeterClientOptions>, 'family'> & { family?: 'single-hop' | 'dual-stack' } = {},
 ) {
+  const { family, ...clientOptions } = options;
   const clock = new ManualClock();
   const peers: ScriptedDongle[] = [];
   let plugged = true;
   const configure: ((p: ScriptedDongle) => void)[] = [];
   const device = () => {
     if (!plugged) throw new Error('ENOENT: no such device');
-    const peer = new ScriptedDongle(options.family ?? 'single-hop');
+    const peer = new ScriptedDongle(family ?? 'single-hop');
     meterValues(peer);
     for (const c of configure) c(peer);
     peers.push(peer);
@@ -51,7 +56,7 @@ export function scriptedClient(
     device,
     clock,
     panCache: new MemoryPanCacheStore(),
-    ...options,
+    ...clientOptions,
   });
   client.on('state', (s) => states.push(s));
   return {

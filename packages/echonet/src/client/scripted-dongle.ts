@@ -137,8 +137,8 @@ export const defaultHandler: Handler = (cmd, peer) => {
         mac: '001D12900005747B',
         channel: 0x21,
         panId: 0xffff,
-        addr16: 'FFFE',
-        ...(dual ? { side: 0 } : {}),
+        // five fields on both families: the side takes the short address's place on dual-stack
+        ...(dual ? { side: 0 } : { addr16: 'FFFE' }),
       });
       return peer.ok();
     case 'ROPT':

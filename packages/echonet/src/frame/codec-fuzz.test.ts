@@ -67,10 +67,7 @@ function checkFrame(input: Uint8Array): 'ok' | string {
   return 'ok';
 }
 
-const captures = readFileSync(
-  new URL('../../../../../shared/fixtures/real-traffic.txt', import.meta.url),
-  'utf8',
-)
+const captures = readFileSync(new URL('../../../../fixtures/real-traffic.txt', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.startsWith('ERXUDP '))
   .map((l) => fromHex(l.trim().split(' ').at(-1)!));

@@ -9,7 +9,7 @@ import { EOJ } from './types.js';
  * Golden check against captures from real meters (single-hop dongles, 8 fields after ERXUDP).
  * The simulator shares this codec, so only captures can catch a misreading of the spec.
  */
-const FIXTURE = new URL('../../../../../shared/fixtures/real-traffic.txt', import.meta.url);
+const FIXTURE = new URL('../../../../fixtures/real-traffic.txt', import.meta.url);
 
 interface Capture {
   readonly comment: string;

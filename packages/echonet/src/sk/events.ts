@@ -15,13 +15,17 @@ export type SkEvent =
   | { readonly type: 'ever'; readonly version: string }
   /** `EAPPVER <name>`: the application firmware version, the answer to SKAPPVER (BP35A1 manual). */
   | { readonly type: 'eappver'; readonly version: string }
+  /**
+   * `EINFO`: five fields on both families; the fifth is the short address on single-hop stacks
+   * (`addr16`, e.g. FFFE) and the side on dual-stack ones (`side`, 0 = B-route).
+   */
   | {
       readonly type: 'einfo';
       readonly ipv6: string;
       readonly mac: string;
       readonly channel: number;
       readonly panId: number;
-      readonly addr16: string;
+      readonly addr16?: string;
       readonly side?: number;
     }
   | { readonly type: 'esreg'; readonly value: string }

@@ -78,9 +78,15 @@ describe('formatEvent', () => {
     );
   });
 
-  it('prints the SKSENDTO echo with its data raw and no line end', () => {
+  it('prints the SKSENDTO echo with its data raw, then CRLF; without data, CRLF after DATALEN', () => {
     const out = formatEvent({ type: 'echo', command: 'SKSENDTO', line: `SKSENDTO 1 ${A} 0E1A 1 0002 0D0A` });
-    expect(Array.from(out.subarray(-3))).toEqual([0x20, 0x0d, 0x0a]);
+    expect(Array.from(out.subarray(-5))).toEqual([0x20, 0x0d, 0x0a, 0x0d, 0x0a]);
+    // RS-WSUHA-P (EVER 1.5.2), fixtures/sk-corpus.json: the data is not echoed
+    const bare = formatEvent({ type: 'echo', command: 'SKSENDTO', line: `SKSENDTO 1 ${A} 0E1A 1 0 000E ` });
+    expect(ascii(bare)).toBe(`SKSENDTO 1 ${A} 0E1A 1 0 000E \r\n`);
+    expect(reparse(bare)).toEqual([
+      { type: 'echo', command: 'SKSENDTO', line: `SKSENDTO 1 ${A} 0E1A 1 0 000E ` },
+    ]);
   });
 
   it('turns an error event back into its raw bytes (garbage injection)', () => {

@@ -42,9 +42,11 @@ export function formatEvent(ev: SkEvent, options: FormatEventOptions = {}): Uint
     case 'esreg':
       return line(`ESREG ${ev.value}`);
     case 'einfo': {
-      const side = ev.side === undefined ? '' : ` ${hexNum(ev.side, 1)}`;
+      const fifth = [ev.addr16, ev.side === undefined ? undefined : hexNum(ev.side, 1)].filter(
+        (w) => w !== undefined,
+      );
       return line(
-        `EINFO ${ev.ipv6} ${ev.mac} ${hexNum(ev.channel, 2)} ${hexNum(ev.panId, 4)} ${ev.addr16}${side}`,
+        `EINFO ${ev.ipv6} ${ev.mac} ${hexNum(ev.channel, 2)} ${hexNum(ev.panId, 4)} ${fifth.join(' ')}`,
       );
     }
     case 'event': {
@@ -82,14 +84,17 @@ function pandescLines(ev: SkEventOf<'epandesc'>): string[] {
   return lines;
 }
 
-/** The echo of SKSENDTO: the data, shown as hex in `line`, goes out raw with no line end. */
+/**
+ * The echo of SKSENDTO. Real dongles end it with CRLF right after DATALEN's space (a `line` that
+ * stops there); data shown as hex in `line` goes out raw, then the line end.
+ */
 function sendtoEcho(text: string, eol: string): Uint8Array {
   const bytes = asciiBytes(text);
   const start = findDataStart(bytes, ['SKSENDTO']);
   if (start.status !== 'found') return asciiBytes(text + eol);
   const data = hexToBytes(text.slice(start.dataStart));
   if (data === undefined || data.length !== start.length) return asciiBytes(text + eol);
-  return concatBytes([bytes.subarray(0, start.dataStart), data]);
+  return concatBytes([bytes.subarray(0, start.dataStart), data, asciiBytes(eol)]);
 }
 
 function erxudp(ev: SkEventOf<'erxudp'>, eol: string): Uint8Array {

@@ -58,24 +58,36 @@ export function parseLine(line: string): LineResult {
   return { type: 'unknown', line: redactCommand(line) };
 }
 
-/** `EINFO <ipv6> <mac64> <channel> <panid> <addr16> [side]` (side on dual-stack stacks only). */
+/**
+ * `EINFO <ipv6> <mac64> <channel> <panid> <fifth>`: five fields on both families, and the fifth
+ * tells them apart (as momonga's detect_device does):
+ * - single-hop: the 16-bit short address, 4 hex digits (`FFFE` on a BP35A1, smdn's SkStackIP
+ *   fixtures);
+ * - dual-stack: the side, 1 digit (`… 39 9E08 0` from a BP35C2-based dongle answering EVER
+ *   1.5.2, futomi/node-wisunrb README).
+ * Six fields (`<addr16> <side>`) appear in no capture; they are still read, side and all.
+ */
 function parseEinfo(words: readonly string[], line: string): SkEvent {
   if (words.length !== 6 && words.length !== 7)
     return malformed(`EINFO with ${words.length - 1} fields`, line);
-  const [, ipv6, mac, channelText, panIdText, addr16, sideText] = words as readonly string[];
+  const [, ipv6, mac, channelText, panIdText, fifth, sixth] = words as readonly string[];
   const channel = parseHexToken(channelText, 2);
   const panId = parseHexToken(panIdText, 4);
-  const side = sideText === undefined ? undefined : parseHexToken(sideText, 1);
   if (channel === undefined || panId === undefined)
     return malformed('EINFO channel or PAN ID is not hex', line);
+  const sideText = sixth ?? (fifth!.length === 1 ? fifth : undefined);
+  const addr16 = sixth !== undefined || fifth!.length !== 1 ? fifth : undefined;
+  const side = sideText === undefined ? undefined : parseHexToken(sideText, 1);
   if (sideText !== undefined && side === undefined) return malformed('EINFO side is not one hex digit', line);
+  if (addr16 !== undefined && parseHexToken(addr16, 4) === undefined)
+    return malformed('EINFO short address is not 1–4 hex digits', line);
   return {
     type: 'einfo',
     ipv6: ipv6!,
     mac: mac!,
     channel,
     panId,
-    addr16: addr16!,
+    ...(addr16 === undefined ? {} : { addr16 }),
     ...(side === undefined ? {} : { side }),
   };
 }

@@ -192,10 +192,7 @@ describe('SkLineParser: ERXUDP layouts and payloads', () => {
   });
 
   it('reads every line of the real captures as a single-hop hex ERXUDP', () => {
-    const text = readFileSync(
-      new URL('../../../../../shared/fixtures/real-traffic.txt', import.meta.url),
-      'utf8',
-    );
+    const text = readFileSync(new URL('../../../../fixtures/real-traffic.txt', import.meta.url), 'utf8');
     const lines = text.split('\n').filter((l) => l.startsWith('ERXUDP'));
     expect(lines.length).toBeGreaterThanOrEqual(14);
     for (const line of lines) {

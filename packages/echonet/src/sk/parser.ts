@@ -7,13 +7,21 @@
  * empty lines produce nothing, so the LF of a CRLF is never an event of its own.
  *
  * Two kinds of line carry raw bytes that may contain CR/LF and are read by length instead:
- * - the echo of `SKSENDTO ... <DATALEN> <data>`: exactly DATALEN bytes and NO line end, so the
- *   next line (`EVENT 21 ...`) is glued to it. The echo's `line` shows the data as hex.
+ * - the echo of `SKSENDTO ... <DATALEN> <data>`. Real dongles end it right after DATALEN's space
+ *   with CRLF and do not echo the data (RS-WSUHA-P, EVER 1.5.2: `SKSENDTO 1 FE80:…:B5FB 0E1A 1 0
+ *   000E ` / `EVENT 21 …` / `OK`, fixtures/sk-corpus.json); a line end there ends the echo. Any
+ *   other byte there starts echoed data, read as exactly DATALEN bytes (a line end after it is
+ *   skipped as an empty line); the echo's `line` then shows the data as hex. ECHONET Lite data
+ *   starts with 0x10, never CR or LF, so the two cannot be confused.
  * - `ERXUDP ... <DATALEN> <data>` in binary mode (WOPT 00): DATALEN bytes, then CRLF.
  * DATALEN is found by its token position, see `data-start.ts`.
+ *
+ * An echo cut short by an arriving line (`SKSENDTOERXUDP FE80:…`, same capture) becomes an echo
+ * of what was printed of it, then the line that cut it, read as usual.
  */
 import { toHex } from '../frame/hex.js';
-import { ascii, DEFAULT_MAX_LINE_LENGTH, ERROR_RAW_PREFIX, escapeRaw } from './bytes.js';
+import { ascii, DEFAULT_MAX_LINE_LENGTH, ERROR_RAW_PREFIX, escapeRaw, isLineEnd } from './bytes.js';
+import { isSkCommandWord } from './command-words.js';
 import { findDataStart } from './data-start.js';
 import { decidePayload, erxudpFromHeader, type PayloadMode } from './erxudp.js';
 import type { SkEvent } from './events.js';
@@ -83,6 +91,12 @@ export class SkLineParser {
         ? this.sendtoEcho(out, bytes, start.dataStart, start.length)
         : this.erxudp(out, bytes, start.dataStart, start.length);
     }
+    const cut = gluedLineStart(bytes);
+    if (cut !== undefined) {
+      const prefix = ascii(this.framer.queue.take(cut));
+      this.emit(out, { type: 'echo', command: prefix.split(' ')[0]!, line: redactCommand(prefix) });
+      return true;
+    }
     const line = this.framer.takeLine();
     if (line === 'more') return false;
     if (line === 'overflow') return this.overflow(out, bytes.subarray(0, ERROR_RAW_PREFIX), 'line');
@@ -91,6 +105,13 @@ export class SkLineParser {
   }
 
   private sendtoEcho(out: SkEvent[], bytes: Uint8Array, dataStart: number, length: number): boolean {
+    if (bytes.length <= dataStart) return false;
+    if (isLineEnd(bytes[dataStart])) {
+      const header = this.framer.queue.take(dataStart);
+      if (this.rejectNonPrintable(out, header)) return true;
+      this.emit(out, { type: 'echo', command: 'SKSENDTO', line: ascii(header) });
+      return true;
+    }
     const raw = this.framer.takeCounted(dataStart + length);
     if (raw === 'more') return false;
     if (raw === 'overflow')
@@ -179,3 +200,26 @@ export class SkLineParser {
     out.push(block.finish());
   }
 }
+
+/** Dongle lines that can cut an echo short, with the space that follows the keyword. */
+const CUTTING_WORDS = ['ERXUDP ', 'EVENT '].map((w) => Array.from(w, (c) => c.charCodeAt(0)));
+
+/**
+ * Where a line that cut an echo short starts: `bytes` begins with (part of) a command word and one
+ * of CUTTING_WORDS follows it with no space between (`SKSENDTOERXUDP …`); else undefined. Only a
+ * cut inside the first word is recognised, so the verdict never depends on how input was split.
+ */
+function gluedLineStart(bytes: Uint8Array): number | undefined {
+  for (let i = 1; i < bytes.length && bytes[i] !== 0x20 && !isLineEnd(bytes[i]); i++) {
+    if (!isPrintable(bytes[i]!)) return undefined;
+    if (!CUTTING_WORDS.some((w) => w.every((c, k) => bytes[i + k] === c))) continue;
+    const first = ascii(bytes.subarray(0, i));
+    return isSkCommandWord(first) || SK_PREFIX.test(first) ? i : undefined;
+  }
+  return undefined;
+}
+
+const isPrintable = (b: number) => b === 0x09 || (b >= 0x20 && b <= 0x7e);
+
+/** A command word the dongle was still echoing when the line was cut (`SKSEND…`). */
+const SK_PREFIX = /^SK[A-Z0-9]*$/;

@@ -58,8 +58,9 @@ export function checkSkEvent(ev: unknown): string | undefined {
           isStr(e.mac) &&
           isNum(e.channel) &&
           isNum(e.panId) &&
-          isStr(e.addr16) &&
-          optNum(e.side),
+          (e.addr16 === undefined || isStr(e.addr16)) &&
+          optNum(e.side) &&
+          (e.addr16 !== undefined || e.side !== undefined),
         'fields',
       );
     case 'event':
@@ -120,15 +121,18 @@ export function randomEvent(rng: Rng): SkEvent {
         : { type: 'eappver', version: `rohm-sk-bp35a${int(rng, 3)}` };
     case 3:
       return { type: 'esreg', value: hexOf(rng, 1 + int(rng, 8)) };
-    case 4:
-      return withSide({
+    case 4: {
+      // Five fields on both families: the short address (single-hop) or the side (dual-stack)
+      const fifth = rng() < 0.5 ? { addr16: hexOf(rng, 4) } : { side: int(rng, 2) };
+      return {
         type: 'einfo',
         ipv6: ipv6Of(rng),
         mac: hexOf(rng, 16),
         channel: 0x21 + int(rng, 40),
         panId: int(rng, 0x10000),
-        addr16: hexOf(rng, 4),
-      });
+        ...fifth,
+      };
+    }
     case 5: {
       const num = pick(rng, EVENT_NUMS);
       const param = EVENTS_WITH_PARAM.has(num) ? int(rng, 3) : undefined;
@@ -171,6 +175,9 @@ export function randomEvent(rng: Rng): SkEvent {
     }
     case 9: {
       const data = randomBytes(rng, int(rng, 40));
+      // Echoed data starting with CR or LF reads as a dongle's bare echo (parser.ts); ECHONET
+      // Lite data starts with 0x10
+      if (data[0] === 0x0d || data[0] === 0x0a) data[0] = 0x10;
       const head = `SKSENDTO 1 ${ipv6Of(rng)} 0E1A 1${dual ? ' 0' : ''} ${data.length.toString(16).toUpperCase().padStart(4, '0')} `;
       const hex = Array.from(data, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
       return rng() < 0.5

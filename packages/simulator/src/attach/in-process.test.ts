@@ -61,6 +61,6 @@ describe('in-process attachment', () => {
     const client = new LineClient((b) => second.write(b), 'dual-stack');
     second.on('data', (b: Buffer) => client.feed(b));
     const evs = await client.send({ name: 'SKVER' }, isOk);
-    expect(evs).toContainEqual({ type: 'ever', version: '1.0.3' });
+    expect(evs).toContainEqual({ type: 'ever', version: '1.5.2' });
   });
 });

@@ -53,7 +53,7 @@ describe('PTY attachment (socat) with the real serialport package', () => {
     for (let i = 0; i < 2; i++) {
       const port = await openSerial(pty.path);
       const evs = await clientOn(port, 'dual-stack').send({ name: 'SKVER' }, isOk);
-      expect(evs).toContainEqual({ type: 'ever', version: '1.0.3' });
+      expect(evs).toContainEqual({ type: 'ever', version: '1.5.2' });
       await closeSerial(port);
     }
   });

@@ -98,6 +98,6 @@ describe('TCP attachment (ser2net style)', () => {
     const client = new LineClient((b) => after.write(b), 'dual-stack');
     after.on('data', (b: Buffer) => client.feed(b));
     const evs = await client.send({ name: 'SKVER' }, isOk);
-    expect(evs).toContainEqual({ type: 'ever', version: '1.0.3' });
+    expect(evs).toContainEqual({ type: 'ever', version: '1.5.2' });
   });
 });

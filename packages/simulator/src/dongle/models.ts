@@ -15,7 +15,10 @@ export interface DongleProfile {
   readonly appVersion: string;
   /** First 8 hex digits of the dongle's MAC (vendor OUI + one byte); the simulator derives the rest. */
   readonly macPrefix: string;
-  /** Short address printed as the 5th EINFO field. */
+  /**
+   * Fifth EINFO field of single-hop stacks: the short address. Dual-stack stacks print the side
+   * there instead (five fields on both families, fixtures/sk-corpus.json).
+   */
   readonly einfoAddr16: string;
   /**
    * ROHM product-setting commands WOPT/ROPT (ERXUDP data format kept in flash). `null`: the
@@ -27,7 +30,10 @@ export interface DongleProfile {
     /** ROPT/WOPT answers end with CR only (`OK 01\r`), not CRLF. */
     readonly crOnly: boolean;
   };
-  /** Register SA2 (RSSI field in ERXUDP) exists. */
+  /**
+   * `SKSREG SA2 1` inserts the RSSI field into ERXUDP. The register itself exists on every model
+   * (`SKSREG SA2 1` answers OK); single-hop ERXUDP never carries the field.
+   */
   readonly sa2: boolean;
   /** SKSCAN and SKSENDTO take a side argument (0 = B-route); EVENT/EPANDESC/EINFO/ERXUDP print it. */
   readonly sideArgument: boolean;
@@ -35,19 +41,39 @@ export interface DongleProfile {
   readonly bootLines: readonly string[];
 }
 
-const ROHM_OPT = { defaultMode: 0, crOnly: false } as const;
-
 /**
- * The models. Notes per quirk:
- * - BP35A1 (firmware 1.2.x): EINFO short address FFFE; ROPT/WOPT answers are CR-terminated
- *   (`OK 00\r`) as captured by public BP35A1 client test suites; factory ERXUDP mode binary.
- * - BP35C0/BP35C2 and the Ratoc RS-WSUHA-P (a BP35C2 inside): dual-stack, side argument,
- *   SA2 RSSI field; ROPT/WOPT answered with CRLF.
- * - Tessera RL7023 Stick-D/IPS and /DSS: Tessera's SKSTACK IP builds have no ROHM product-setting
- *   commands, so ROPT/WOPT fail with ER04 and ERXUDP data is always ASCII hex. The DSS build
- *   here has no SA2 register (SKSREG SA2 fails ER06), so clients must not rely on it.
+ * The models. Each quirk is marked CAPTURE (a line of fixtures/sk-corpus.json printed by that
+ * model, source named there), FIXTURE (another project's test data, model not stated), INFERRED
+ * (follows from a capture of a sibling or from a client verified on the model) or GUESS.
+ *
+ * Shared by every model:
+ * - SKSENDTO echo: the command up to DATALEN and its space, then CRLF; the data is not echoed and
+ *   `EVENT 21` starts its own line. CAPTURE on the RS-WSUHA-P (qiita-nerves); INFERRED for the
+ *   others: smdn's SkStackIP ends the echo at CRLF and the Python scripts written for BP35A1s read
+ *   echo, EVENT 21 and OK with three readline()s. Whether a BP35A1 echoes the data is not known.
+ * - `SKSREG SA2 1` answers OK. INFERRED for RS-WSUHA-P, RL7023 DSS and RL7023 IPS: no capture
+ *   prints it, but momonga sends it at every open and is verified on the three; GUESS for BP35A1,
+ *   BP35C0, BP35C2.
  * - None of the stacks is known to print a banner on boot: a reset shows only as lost state.
- * Version strings and the non-BP35A1 short addresses are simulator choices, not captures.
+ *
+ * - BP35A1: EVER 1.2.10 CAPTURE (spresense-bp35a1, seotaro-bp35a1); EINFO fifth field FFFE
+ *   FIXTURE (smdn) and momonga's detection; EVENT 21 `<addr> <param>`, EPANDESC without Side
+ *   CAPTURE; ROPT CR-terminated and binary by default as public BP35A1 client test suites show
+ *   (FIXTURE); EAPPVER GUESS.
+ * - RL7023 Stick-D/IPS: BP35A1 layouts. EINFO FFFE INFERRED (momonga detects it as a BP35A1 by
+ *   FFFE and is verified on it); EVER 1.2.10 FIXTURE-level (momonga's test data beside EAPPVER
+ *   rl7023-c, model not stated); EAPPVER GUESS; no ROPT/WOPT GUESS (Tessera build).
+ * - RS-WSUHA-P: EVER 1.5.2, ROPT `OK 01\r` (CR only, ASCII hex set), EVENT/EPANDESC/ERXUDP with
+ *   the side, the bare SKSENDTO echo: CAPTURE (qiita-nerves); EINFO `<ipv6> <mac> <ch> <pan> 0`
+ *   CAPTURE (node-wisunrb, BP35C2-based dongle answering EVER 1.5.2); SA2 RSSI field INFERRED
+ *   (momonga reads it); EAPPVER GUESS.
+ * - BP35C2: the RS-WSUHA-P's module; EVER 1.5.2, ROPT CR-only and ASCII hex ERXUDP (`OK 01`)
+ *   INFERRED from it, the last also because node-wisunrb, verified on a BP35C2, never sends WOPT
+ *   and reads ERXUDP data as hex; EINFO CAPTURE (node-wisunrb lists BP35C2).
+ * - BP35C0: dual-stack layouts, ROPT `OK 01\r` INFERRED from the BP35C2 (same command
+ *   reference); EVER, EAPPVER GUESS.
+ * - RL7023 Stick-D/DSS: dual-stack layouts, SA2 with the RSSI field INFERRED (momonga verified on
+ *   it reads 10 ERXUDP fields after SKSREG SA2 1); EVER, EAPPVER GUESS; no ROPT/WOPT GUESS.
  */
 export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
   bp35a1: {
@@ -67,10 +93,10 @@ export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
     model: 'rl7023-ips',
     family: MODEL_FAMILY['rl7023-ips'],
     label: 'Tessera RL7023 Stick-D/IPS',
-    version: '1.5.2',
+    version: '1.2.10',
     appVersion: 'tessera-rl7023-ips',
     macPrefix: '3494547C',
-    einfoAddr16: 'FFFF',
+    einfoAddr16: 'FFFE',
     opt: null,
     sa2: false,
     sideArgument: false,
@@ -84,7 +110,7 @@ export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
     appVersion: 'rohm-sk-bp35c0',
     macPrefix: '001D1291',
     einfoAddr16: 'FFFF',
-    opt: ROHM_OPT,
+    opt: { defaultMode: 1, crOnly: true },
     sa2: true,
     sideArgument: true,
     bootLines: [],
@@ -93,11 +119,11 @@ export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
     model: 'bp35c2',
     family: MODEL_FAMILY.bp35c2,
     label: 'ROHM BP35C2',
-    version: '1.0.3',
+    version: '1.5.2',
     appVersion: 'rohm-sk-bp35c2',
     macPrefix: '001D1292',
     einfoAddr16: 'FFFF',
-    opt: ROHM_OPT,
+    opt: { defaultMode: 1, crOnly: true },
     sa2: true,
     sideArgument: true,
     bootLines: [],
@@ -106,11 +132,11 @@ export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
     model: 'rs-wsuha-p',
     family: MODEL_FAMILY['rs-wsuha-p'],
     label: 'Ratoc RS-WSUHA-P (BP35C2)',
-    version: '1.0.3',
+    version: '1.5.2',
     appVersion: 'rohm-sk-bp35c2',
     macPrefix: '001D1293',
     einfoAddr16: 'FFFF',
-    opt: ROHM_OPT,
+    opt: { defaultMode: 1, crOnly: true },
     sa2: true,
     sideArgument: true,
     bootLines: [],
@@ -124,7 +150,7 @@ export const DONGLE_PROFILES: Readonly<Record<DongleModel, DongleProfile>> = {
     macPrefix: '3494547D',
     einfoAddr16: 'FFFF',
     opt: null,
-    sa2: false,
+    sa2: true,
     sideArgument: true,
     bootLines: [],
   },

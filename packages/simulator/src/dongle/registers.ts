@@ -1,5 +1,3 @@
-import type { DongleProfile } from './models.js';
-
 /**
  * SK virtual registers (SKSREG). Names are `S` + a hex number (`S2` = `S02`, `SFE`, `SA2`);
  * ESREG prints each at its fixed width. Values and ranges follow the ROHM BP35A1 command
@@ -18,8 +16,6 @@ export interface RegisterDef {
   readonly max?: number;
   /** Written only by the stack itself (SKSREG with a value fails ER06). */
   readonly readOnly?: boolean;
-  /** Exists only when the profile has the SA2 register. */
-  readonly needsSa2?: boolean;
   readonly description: string;
 }
 
@@ -39,7 +35,13 @@ export const REGISTERS: readonly RegisterDef[] = [
     description: 'PANA session lifetime (s)',
   },
   { id: 0x17, name: 'S17', kind: 'flag', width: 1, description: 'automatic re-authentication' },
-  { id: 0xa2, name: 'SA2', kind: 'flag', width: 1, needsSa2: true, description: 'RSSI field in ERXUDP' },
+  {
+    id: 0xa2,
+    name: 'SA2',
+    kind: 'flag',
+    width: 1,
+    description: 'RSSI field in ERXUDP (dual-stack; every model accepts it)',
+  },
   {
     id: 0xfb,
     name: 'SFB',
@@ -102,12 +104,10 @@ export type RegisterWrite = { ok: true } | { ok: false; code: 'ER06' };
  * send restriction) are supplied by `live` at read time.
  */
 export class RegisterBank {
-  readonly #profile: DongleProfile;
   readonly #live: Partial<Record<RegisterName, () => number>>;
   #values: Record<RegisterName, number | string>;
 
-  constructor(profile: DongleProfile, live: Partial<Record<RegisterName, () => number>> = {}) {
-    this.#profile = profile;
+  constructor(live: Partial<Record<RegisterName, () => number>> = {}) {
     this.#live = live;
     this.#values = { ...REGISTER_DEFAULTS };
   }
@@ -119,7 +119,6 @@ export class RegisterBank {
     const id = Number.parseInt(m[1]!, 16);
     const def = REGISTERS.find((r) => r.id === id);
     if (!def) return null;
-    if (def.needsSa2 && !this.#profile.sa2) return null;
     return def;
   }
 

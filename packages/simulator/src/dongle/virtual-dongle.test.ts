@@ -164,7 +164,7 @@ describe('commands and registers', () => {
       .send('SKFOO')
       .send('SKSREG')
       .send('SKSREG S2 21 22')
-      .send('SKSREG SA2')
+      .send('SKSREG S99')
       .send('SKSREG S2 3D')
       .send('SKSREG SFB 1')
       .send('SKLL64 001C64006014')
@@ -194,7 +194,7 @@ describe('commands and registers', () => {
       .send({ name: 'SKVER' })
       .send({ name: 'SKRESET' })
       .send('SKSREG SFE');
-    expect(host.take()).toBe('SKVER\nEVER 1.0.3\nOK\nSKSREG SFE 0\nOK\nEVER 1.0.3\nOK\nOK\nESREG 0\nOK\n');
+    expect(host.take()).toBe('SKVER\nEVER 1.5.2\nOK\nSKSREG SFE 0\nOK\nEVER 1.5.2\nOK\nOK\nESREG 0\nOK\n');
   });
 
   it('SKLL64 prints the address alone, without OK', () => {
@@ -203,12 +203,20 @@ describe('commands and registers', () => {
     expect(host.take()).toBe(`SKLL64 ${METER_MAC}\n${METER_LLA}\n`);
   });
 
-  it('prints EINFO per model: FFFE on BP35A1, side on dual-stack', () => {
+  it('prints EINFO with five fields per model: FFFE on BP35A1, the side on dual-stack', () => {
+    // fixtures/sk-corpus.json: `… 21 8888 FFFE` (BP35A1-shaped), `… 39 9E08 0` (EVER 1.5.2)
     expect(createTestDongle('bp35a1').host.send('SKSREG SFE 0').send({ name: 'SKINFO' }).take()).toBe(
       'SKSREG SFE 0\nOK\nEINFO FE80:0000:0000:0000:021D:1290:E623:1D93 001D1290E6231D93 21 FFFF FFFE\nOK\n',
     );
     expect(createTestDongle('rs-wsuha-p').host.send('SKSREG SFE 0').send({ name: 'SKINFO' }).take()).toBe(
-      'SKSREG SFE 0\nOK\nEINFO FE80:0000:0000:0000:021D:1293:E623:1D93 001D1293E6231D93 21 FFFF FFFF 0\nOK\n',
+      'SKSREG SFE 0\nOK\nEINFO FE80:0000:0000:0000:021D:1293:E623:1D93 001D1293E6231D93 21 FFFF 0\nOK\n',
+    );
+  });
+
+  it.each(DONGLE_MODELS)('%s answers SKSREG SA2 1 with OK, as momonga expects at every open', (model) => {
+    const { host } = createTestDongle(model);
+    expect(host.send('SKSREG SA2 1').send('SKSREG SA2').take()).toBe(
+      'SKSREG SA2 1\nOK\nSKSREG SA2\nESREG 1\nOK\n',
     );
   });
 
@@ -275,7 +283,7 @@ describe('ROPT / WOPT', () => {
   });
 
   it('switches the ERXUDP payload between binary and hex immediately', () => {
-    const { host } = joinedDongle('bp35c0');
+    const { host } = joinedDongle('bp35a1');
     host.send('SKSREG SFE 0').take();
     host.send({ name: 'SKSENDTO', ipv6: METER_LLA, data: getRequest(2, 0xd7) }, 5_000);
     host.send({ name: 'WOPT', mode: 1 });

@@ -99,7 +99,7 @@ export class VirtualDongle {
     this.#meterLla = macToLinkLocal(options.meter.mac);
     this.#random = seededRandom(hash32(seed, 0xd0));
     this.#trace = options.trace ?? (() => {});
-    this.#registers = new RegisterBank(this.profile, {
+    this.#registers = new RegisterBank({
       S07: () => this.#frameCounter,
       SFB: () => (this.#gate.restricted ? 1 : 0),
       SFD: () => Math.round(this.#gate.usedMs()),
@@ -354,12 +354,11 @@ export class VirtualDongle {
     this.#gate.announce();
   }
 
-  /** The echo of a command (SFE=1); SKSENDTO's data goes out raw, as received. */
+  /** The echo of a command (SFE=1); SKSENDTO's stops after DATALEN's space, no data (models.ts). */
   #echo(input: Extract<SkCommandInput, { type: 'command' }>): void {
     let text = '';
     const header = input.data ? input.raw.subarray(0, input.raw.length - input.data.length) : input.raw;
     for (const b of header) text += String.fromCharCode(b);
-    if (input.data) for (const b of input.data) text += b.toString(16).toUpperCase().padStart(2, '0');
     this.#out.out({ type: 'echo', command: input.name, line: text });
   }
 
@@ -393,8 +392,7 @@ export class VirtualDongle {
             mac: this.mac,
             channel: this.#registers.num('S02'),
             panId: this.#registers.num('S03'),
-            addr16: this.profile.einfoAddr16,
-            ...out.side(),
+            ...(this.profile.sideArgument ? out.side() : { addr16: this.profile.einfoAddr16 }),
           });
           out.ok();
         });

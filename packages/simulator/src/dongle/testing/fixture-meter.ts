@@ -3,7 +3,7 @@ import type { MeterEndpoint } from '../meter-endpoint.js';
 
 /**
  * A meter with fixed answers, for tests of the dongle's own lines: Get → Get_Res with the EDTs
- * below (values of the real captures in /work/shared/fixtures/real-traffic.txt), Get_SNA with
+ * below (values of the real captures in fixtures/real-traffic.txt), Get_SNA with
  * PDC 0 for the EPCs it lacks. Not a model of a meter; the simulator's SmartMeter is.
  */
 export const FIXTURE_EDT: Readonly<Record<number, string>> = {

@@ -20,10 +20,10 @@ export const SCENARIO_EPCS = [
 export const SCENARIO_SETUP: Readonly<Record<DongleModel, readonly string[]>> = {
   bp35a1: ['ROPT'], // echo on, binary ERXUDP, CR-only ROPT answer
   'rl7023-ips': ['ROPT'], // ROPT unsupported (ER04), hex ERXUDP
-  bp35c0: ['ROPT'], // echo on, binary ERXUDP, side field
+  bp35c0: ['ROPT'], // echo on, ASCII hex ERXUDP (OK 01\r), side field
   bp35c2: ['SKSREG SFE 0', 'SKSREG SA2 1', 'ROPT'], // echo off, RSSI field
-  'rs-wsuha-p': ['ROPT', 'WOPT 01', 'ROPT'], // switch to hex (one flash write)
-  'rl7023-dss': ['SKSREG SFE 0', 'SKSREG SA2 1'], // no SA2 on this build (ER06)
+  'rs-wsuha-p': ['ROPT', 'WOPT 01', 'ROPT'], // already hex (OK 01\r); WOPT writes flash anyway
+  'rl7023-dss': ['SKSREG SFE 0', 'SKSREG SA2 1'], // echo off, RSSI field (as momonga reads it)
 };
 
 export function createTestDongle(model: DongleModel, options: { flash?: DongleFlash; seed?: number } = {}) {

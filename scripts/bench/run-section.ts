@@ -10,13 +10,18 @@ type Figures = readonly { readonly name: string; readonly value: number; readonl
 async function run(section: string): Promise<Figures> {
   switch (section) {
     case 'client':
-      return (await import('../../packages/echonet/src/index.js')).benchClient();
+      return (await import('@b-route/simulator/testing')).benchClient();
     case 'decode':
       return (await import('./decode-bench.js')).benchDecode();
     case 'poller':
-      return (await import('../../packages/poller/src/app/bench.js')).benchPoller();
+      return (await import('@b-route/poller/testing')).benchPoller();
+    case 'poller-process':
+      return (await import('./poller-process.js')).benchPollerProcess({
+        ...(process.env.BENCH_POLLER_WINDOW_S ? { windowS: Number(process.env.BENCH_POLLER_WINDOW_S) } : {}),
+        keep: process.env.BENCH_KEEP === '1',
+      });
     case 'graph':
-      return (await import('../../packages/graph/src/index.js')).benchGraph();
+      return (await import('@b-route/graph/testing')).benchGraph();
     default:
       throw new Error(`unknown benchmark section "${section}"`);
   }

@@ -14,6 +14,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +32,7 @@ const TICKS_PER_S = 100;
 export interface PollerProcessBenchOptions {
   /** Real seconds of steady polling measured after the backfill. Default 300 (ten 30 s polls). */
   readonly windowS?: number;
-  /** Port of the scratch PostgreSQL. Default 54_347. */
+  /** Port of the scratch PostgreSQL. Default: a free one. */
   readonly port?: number;
   readonly model?: string;
   /** Keep the scratch directory (poller logs: cold.log, warm.log) instead of removing it. */
@@ -50,7 +51,7 @@ export async function benchPollerProcess(options: PollerProcessBenchOptions = {}
   // The embedded server runs as the postgres account when we are root; it must reach the cluster.
   await chmod(work, 0o755);
   const pgDir = join(work, 'postgres');
-  const server = await startEmbedded({ dir: pgDir, port: options.port ?? 54_347 });
+  const server = await startEmbedded({ dir: pgDir, port: options.port ?? (await freePort()) });
   const children: ChildProcess[] = [];
   try {
     const db = await openDatabase({ url: server.url, maxConnections: 1 });
@@ -224,6 +225,18 @@ function peakResidentBytes(pid: number): number {
 function statusKb(pid: number, key: string): number {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
+}
+
+/** A TCP port nothing listens on now (the kernel's pick for port 0). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => done(port));
+    });
+  });
 }
 
 const delay = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

@@ -10,14 +10,8 @@ import { startTcpProxy } from '@b-route/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeterPort } from './meter-port.js';
 import { createSimulation, type Simulation } from './simulate.js';
-import {
-  createRig,
-  expectEveryAnswerStored,
-  type HalfHourTruth,
-  type Rig,
-  readTruth,
-  untilSim,
-} from './testing/rig.js';
+import { expectEveryAnswerStored } from './testing/expect-stored.js';
+import { createRig, type HalfHourTruth, type Rig, readTruth, untilSim } from './testing/rig.js';
 
 const SPEED = 600;
 const MIN = 60_000;

@@ -9,7 +9,8 @@ import { MeterClient } from '@b-route/echonet';
 import { attachPty, SimClock, Simulator } from '@b-route/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_PASSWORD, SIMULATED_RBID } from './simulate.js';
-import { createRig, expectEveryAnswerStored, type Rig, readTruth, untilSim } from './testing/rig.js';
+import { expectEveryAnswerStored } from './testing/expect-stored.js';
+import { createRig, type Rig, readTruth, untilSim } from './testing/rig.js';
 
 const SPEED = 300;
 // A little after 01:00 JST, so the run crosses three half hours and a meta poll.

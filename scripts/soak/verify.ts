@@ -2,8 +2,7 @@
  * Stored rows against the simulated meter's ground truth (its `--truth` JSON lines, see
  * packages/simulator/src/meter/truth.ts). Pure functions over plain arrays.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { type HalfHourTruth, readTruthFile } from '@b-route/simulator';
 import type { DeliveredPower } from './dongle-tap.js';
 
 export interface TruthPower {
@@ -12,13 +11,7 @@ export interface TruthPower {
   readonly w: number;
 }
 
-export interface TruthSlot {
-  readonly slot: number;
-  readonly normal: number;
-  readonly reverse: number;
-  readonly normalKwh: number;
-  readonly reverseKwh: number;
-}
+export type TruthSlot = HalfHourTruth;
 
 export interface Truth {
   readonly power: TruthPower[];
@@ -27,30 +20,8 @@ export interface Truth {
 }
 
 export async function readTruth(path: string): Promise<Truth> {
-  const power: TruthPower[] = [];
-  const slots = new Map<number, TruthSlot>();
-  const lines = createInterface({
-    input: createReadStream(path, 'utf8'),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const line of lines) {
-    if (line === '') continue;
-    const rec = JSON.parse(line) as Record<string, unknown>;
-    if (rec.type === 'power') {
-      power.push({ time: Date.parse(rec.time as string), w: rec.w as number });
-    } else if (rec.type === 'half-hour') {
-      const slot = Date.parse(rec.slot as string);
-      slots.set(slot, {
-        slot,
-        normal: rec.normal as number,
-        reverse: rec.reverse as number,
-        normalKwh: rec.normalKwh as number,
-        reverseKwh: rec.reverseKwh as number,
-      });
-    }
-  }
-  power.sort((a, b) => a.time - b.time);
-  return { power, slots: [...slots.values()].sort((a, b) => a.slot - b.slot) };
+  const truth = await readTruthFile(path);
+  return { power: truth.power.map(({ time, w }) => ({ time, w })), slots: truth.halfHours };
 }
 
 export interface StoredSlot {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendFileTruthWriter, TruthRecorder } from './truth.js';
+import { appendFileTruthWriter, readTruthFile, TruthRecorder } from './truth.js';
 
 const T = Date.UTC(2026, 4, 20, 5, 0, 0); // 14:00 JST
 
@@ -51,6 +51,35 @@ describe('TruthRecorder', () => {
         [100, null],
         [200, null],
       ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('readTruthFile', () => {
+  it('reads back what the recorder wrote: power by time, one record per slot (the last wins)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'truth-read-'));
+    try {
+      const file = join(dir, 'truth.jsonl');
+      const writer = appendFileTruthWriter(file);
+      const truth = new TruthRecorder(writer.write);
+      truth.power({ time: T + 40_000, powerW: 300, currentR: 3, currentT: null });
+      truth.power({ time: T + 10_000, powerW: -812, currentR: -4.3, currentT: -3.9 });
+      truth.halfHour({ slot: T + 1_800_000, normal: 65130, reverse: 12, normalKwh: 6513, reverseKwh: 1.2 });
+      truth.halfHour({ slot: T, normal: 65127, reverse: 12, normalKwh: 6512.7, reverseKwh: 1.2 });
+      truth.halfHour({ slot: T, normal: 65128, reverse: 12, normalKwh: 6512.8, reverseKwh: 1.2 });
+      await writer.close();
+      expect(await readTruthFile(file)).toEqual({
+        power: [
+          { time: T + 10_000, w: -812, r: -4.3, t: -3.9 },
+          { time: T + 40_000, w: 300, r: 3, t: null },
+        ],
+        halfHours: [
+          { slot: T, normal: 65128, reverse: 12, normalKwh: 6512.8, reverseKwh: 1.2 },
+          { slot: T + 1_800_000, normal: 65130, reverse: 12, normalKwh: 6513, reverseKwh: 1.2 },
+        ],
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { formatJst } from '@b-route/core';
 
 /**
@@ -81,4 +82,53 @@ export function appendFileTruthWriter(path: string): { write: TruthWriter; close
         stream.end(() => resolve());
       }),
   };
+}
+
+/** A power record as read back from a truth file (the file's own field names). */
+export interface PowerTruthRecord {
+  /** When the meter served it, epoch ms. */
+  readonly time: number;
+  readonly w: number;
+  readonly r: number;
+  readonly t: number | null;
+}
+
+export interface TruthFile {
+  /** Every power record, by time. */
+  readonly power: PowerTruthRecord[];
+  /** One record per slot (the last written wins), by slot. */
+  readonly halfHours: HalfHourTruth[];
+}
+
+/** Reads a truth file written by `TruthRecorder` (the CLI's `--truth FILE`), line by line. */
+export async function readTruthFile(path: string): Promise<TruthFile> {
+  const power: PowerTruthRecord[] = [];
+  const halfHours = new Map<number, HalfHourTruth>();
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (line === '') continue;
+    const rec = JSON.parse(line) as Record<string, unknown>;
+    if (rec.type === 'power') {
+      power.push({
+        time: Date.parse(rec.time as string),
+        w: rec.w as number,
+        r: rec.r as number,
+        t: rec.t as number | null,
+      });
+    } else if (rec.type === 'half-hour') {
+      const slot = Date.parse(rec.slot as string);
+      halfHours.set(slot, {
+        slot,
+        normal: rec.normal as number,
+        reverse: rec.reverse as number,
+        normalKwh: rec.normalKwh as number,
+        reverseKwh: rec.reverseKwh as number,
+      });
+    }
+  }
+  power.sort((a, b) => a.time - b.time);
+  return { power, halfHours: [...halfHours.values()].sort((a, b) => a.slot - b.slot) };
 }

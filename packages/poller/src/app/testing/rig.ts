@@ -3,10 +3,10 @@
  * one simulated clock, the store (writer + spool) and a poller wired as the CLI wires them, and
  * the meter's ground truth read back for comparison.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SimClock } from '@b-route/simulator';
+import { readTruthFile, type SimClock } from '@b-route/simulator';
 import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { createPoller, type PollerApp } from '../create-poller.js';
 import { meterSchedule } from '../meter-poller.js';
@@ -45,43 +45,10 @@ export function memoryLogger(
   };
 }
 
-export interface PowerTruth {
-  readonly time: number;
-  readonly w: number;
-  readonly r: number;
-  readonly t: number | null;
-}
-
-export interface HalfHourTruth {
-  readonly slot: number;
-  readonly normal: number;
-  readonly reverse: number;
-  readonly normalKwh: number;
-  readonly reverseKwh: number;
-}
+export type { HalfHourTruth, PowerTruthRecord as PowerTruth } from '@b-route/simulator';
 
 /** The simulator's `--truth` file: every power sample served and every half-hour count. */
-export async function readTruth(path: string): Promise<{ power: PowerTruth[]; halfHours: HalfHourTruth[] }> {
-  const power: PowerTruth[] = [];
-  const halfHours = new Map<number, HalfHourTruth>();
-  for (const line of (await readFile(path, 'utf8')).split('\n')) {
-    if (line === '') continue;
-    const rec = JSON.parse(line) as Record<string, unknown>;
-    if (rec.type === 'power') {
-      power.push({
-        time: Date.parse(rec.time as string),
-        w: rec.w as number,
-        r: rec.r as number,
-        t: rec.t as number | null,
-      });
-    } else if (rec.type === 'half-hour') {
-      const slot = Date.parse(rec.slot as string);
-      halfHours.set(slot, { ...(rec as unknown as HalfHourTruth), slot });
-    }
-  }
-  power.sort((a, b) => a.time - b.time);
-  return { power, halfHours: [...halfHours.values()].sort((a, b) => a.slot - b.slot) };
-}
+export const readTruth = readTruthFile;
 
 /** Resolves when the simulated clock reaches `at`. */
 export function untilSim(clock: SimClock, at: number): Promise<void> {

@@ -44,12 +44,15 @@ export class Outbox {
   static async open(options: OutboxOptions): Promise<Outbox> {
     const box = new Outbox(options);
     if (!box.file || !options.dir) return box;
-    await mkdir(options.dir, { recursive: true });
     let text = '';
     try {
+      await mkdir(options.dir, { recursive: true });
       text = await readFile(box.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // An unreadable outbox must not stop the poller: the output runs from memory, and the
+      // first failed append says so.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        box.#log.error({ err, file: box.file }, 'outbox unreadable: starting with an empty queue');
     }
     for (const line of text.split('\n')) {
       if (!line) continue;

@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** A target that fails while `down` is true and keeps what it got. */
-function flakyTarget(name = 'flaky'): OutputTarget & { got: OutputRecord[]; down: boolean; attempts: number } {
+function flakyTarget(
+  name = 'flaky',
+): OutputTarget & { got: OutputRecord[]; down: boolean; attempts: number } {
   const t = {
     name,
     got: [] as OutputRecord[],
@@ -74,7 +76,11 @@ describe('OutputRunner', () => {
     expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(50);
 
     target.down = false;
-    const second = new OutputRunner({ target, outbox: await Outbox.open({ name: 'disk', dir, logger }), logger });
+    const second = new OutputRunner({
+      target,
+      outbox: await Outbox.open({ name: 'disk', dir, logger }),
+      logger,
+    });
     second.kick();
     await until(() => target.got.length === 50, 5_000, 'reloaded records delivered');
     expect(target.got.map((r) => r.id)).toEqual(records.map((r) => r.id));
@@ -89,11 +95,17 @@ describe('OutputRunner', () => {
     // The outbox file's path is taken by a directory: every append fails, as on a full disk.
     await mkdir(join(broken, 'b.outbox.jsonl'));
     const target = flakyTarget('b');
-    const runner = new OutputRunner({ target, outbox: await Outbox.open({ name: 'b', dir: broken, logger }), logger });
+    const runner = new OutputRunner({
+      target,
+      outbox: await Outbox.open({ name: 'b', dir: broken, logger }),
+      logger,
+    });
     for (const r of powerRecords(20)) runner.offer(r);
     await until(() => target.got.length === 20, 5_000, 'delivery without a disk');
     await runner.stop();
-    expect(logger.lines.filter((l) => l.msg === 'outbox cannot write: keeping the queue in memory')).toHaveLength(1);
+    expect(
+      logger.lines.filter((l) => l.msg === 'outbox cannot write: keeping the queue in memory'),
+    ).toHaveLength(1);
   });
 
   it('drops the oldest beyond its bound and counts them', async () => {
@@ -108,7 +120,9 @@ describe('OutputRunner', () => {
     });
     for (const r of powerRecords(150)) runner.offer(r);
     expect(runner.stats).toMatchObject({ offered: 150, dropped: 50, pending: 100 });
-    expect(logger.lines.filter((l) => l.msg === 'output queue full: dropping the oldest records')).toHaveLength(1);
+    expect(
+      logger.lines.filter((l) => l.msg === 'output queue full: dropping the oldest records'),
+    ).toHaveLength(1);
     await runner.stop(0);
   });
 });
@@ -126,7 +140,11 @@ describe('OutputHub', () => {
     };
     const good = flakyTarget('good');
     const hub = await OutputHub.open({
-      outputs: [{ target: hung, runner: { deliverTimeoutMs: 60_000 } }, { target: throwing }, { target: good }],
+      outputs: [
+        { target: hung, runner: { deliverTimeoutMs: 60_000 } },
+        { target: throwing },
+        { target: good },
+      ],
       logger,
     });
     const stored: string[] = [];

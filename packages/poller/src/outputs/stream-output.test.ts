@@ -26,7 +26,10 @@ describe('streamOutput', () => {
       text += b.toString();
     });
     await deliverAll(streamOutput({ format: 'json', stream }));
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(records.length);
     expect(lines[0]).toEqual({
       timestamp: '2026-12-06T00:00:10.000Z',
@@ -40,14 +43,16 @@ describe('streamOutput', () => {
     expect(lines[1]).toMatchObject({ cumulative_power_kwh: 12345.6, cumulative_export_kwh: 78.9 });
   });
 
-  it('writes CSV with the HEMS collector\'s leading columns and one header, even across batches', async () => {
+  it("writes CSV with the HEMS collector's leading columns and one header, even across batches", async () => {
     const file = join(dir, 'readings.csv');
     const t = streamOutput({ format: 'csv', file });
     await deliverAll(t);
     await deliverAll(t);
     const lines = (await readFile(file, 'utf8')).trim().split('\n');
     expect(`${lines[0]}\n`).toBe(CSV_HEADER);
-    expect(lines[0]!.startsWith('timestamp,cumulative_power_kwh,instant_power_w,current_r_a,current_t_a,')).toBe(true);
+    expect(
+      lines[0]!.startsWith('timestamp,cumulative_power_kwh,instant_power_w,current_r_a,current_t_a,'),
+    ).toBe(true);
     expect(lines.filter((l) => l.startsWith('timestamp,'))).toHaveLength(1);
     // power, energy, two intervals, bme280 (the scan beacon has no CSV column), twice.
     expect(lines).toHaveLength(1 + 2 * 5);
@@ -74,7 +79,11 @@ describe('streamOutput', () => {
           }),
       ),
     );
-    expect(parsed[0]).toMatchObject({ kind: 'power', instant_power_w: 512, timestamp: '2026-12-06T00:00:10.000Z' });
+    expect(parsed[0]).toMatchObject({
+      kind: 'power',
+      instant_power_w: 512,
+      timestamp: '2026-12-06T00:00:10.000Z',
+    });
     expect(parsed[4]).toMatchObject({ kind: 'sensor', source: 'bme280', humidity_pct: 45.5 });
   });
 });

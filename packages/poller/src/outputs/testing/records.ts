@@ -23,7 +23,13 @@ export function powerRecords(n: number, start = Date.parse('2026-12-06T00:00:00Z
 export const ENTRIES: readonly StoreEntry[] = [
   {
     kind: 'power_sample',
-    row: { meter: METER, time: new Date('2026-12-06T00:00:10Z'), power_w: 512, current_r_a: 3.2, current_t_a: 2.1 },
+    row: {
+      meter: METER,
+      time: new Date('2026-12-06T00:00:10Z'),
+      power_w: 512,
+      current_r_a: 3.2,
+      current_t_a: 2.1,
+    },
   },
   {
     kind: 'energy_reading',
@@ -40,15 +46,35 @@ export const ENTRIES: readonly StoreEntry[] = [
   },
   {
     kind: 'energy_interval',
-    row: { meter: METER, direction: 'normal', slot: new Date('2026-12-05T23:30:00Z'), kwh: 0.25, count: 25, source: 'fixed-time' },
+    row: {
+      meter: METER,
+      direction: 'normal',
+      slot: new Date('2026-12-05T23:30:00Z'),
+      kwh: 0.25,
+      count: 25,
+      source: 'fixed-time',
+    },
   },
   {
     kind: 'energy_interval',
-    row: { meter: METER, direction: 'reverse', slot: new Date('2026-12-05T23:30:00Z'), kwh: 0.1, count: 1, source: 'fixed-time' },
+    row: {
+      meter: METER,
+      direction: 'reverse',
+      slot: new Date('2026-12-05T23:30:00Z'),
+      kwh: 0.1,
+      count: 1,
+      source: 'fixed-time',
+    },
   },
   {
     kind: 'bme280_sample',
-    row: { sensor: 'bme280', time: new Date('2026-12-06T00:00:20Z'), temperature_c: 21.5, pressure_hpa: 1013.2, humidity_pct: 45.5 },
+    row: {
+      sensor: 'bme280',
+      time: new Date('2026-12-06T00:00:20Z'),
+      temperature_c: 21.5,
+      pressure_hpa: 1013.2,
+      humidity_pct: 45.5,
+    },
   },
   {
     kind: 'scan_log',
@@ -65,7 +91,11 @@ export const ENTRIES: readonly StoreEntry[] = [
   },
 ];
 
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

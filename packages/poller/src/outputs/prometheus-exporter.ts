@@ -199,6 +199,12 @@ export class PrometheusExporter {
 
   #reading(m: Record<string, string>, t: number): void {
     if (!Number.isFinite(t)) return;
+    // Rows arrive out of time order (an E0 asked before an E7 answer is handled after it; the
+    // backfill adds old slots): the gauge only moves forward.
+    const previous = this.#families
+      .get('b_route_last_reading_timestamp_seconds')
+      ?.samples.get(labelText(m))?.value;
+    if (previous !== undefined && previous >= t) return;
     this.#set(
       'b_route_last_reading_timestamp_seconds',
       'gauge',

@@ -4,7 +4,8 @@
  * idempotency key) so subscriptions can filter without parsing. Credentials come the client's
  * usual way (GOOGLE_APPLICATION_CREDENTIALS, or PUBSUB_EMULATOR_HOST for the emulator).
  */
-import { PubSub, type Topic } from '@google-cloud/pubsub';
+import { createRequire } from 'node:module';
+import type { PubSub, Topic } from '@google-cloud/pubsub';
 import type { OutputTarget } from './output-runner.js';
 
 export interface PubSubOutputOptions {
@@ -14,8 +15,17 @@ export interface PubSubOutputOptions {
   readonly emulatorHost?: string;
 }
 
+/**
+ * The client (gRPC, protobufs: a second of start-up on a Raspberry Pi) is loaded only when the
+ * output is on, and by Node's own `require`, so its CommonJS build is used everywhere (under
+ * Vite the 'module' condition would pick @opentelemetry/api's bundler-only ESM build).
+ */
+export function loadPubSub(): typeof import('@google-cloud/pubsub') {
+  return createRequire(import.meta.url)('@google-cloud/pubsub') as typeof import('@google-cloud/pubsub');
+}
+
 export function pubsubOutput(options: PubSubOutputOptions): OutputTarget {
-  const client = new PubSub({
+  const client: PubSub = new (loadPubSub().PubSub)({
     projectId: options.projectId,
     ...(options.emulatorHost ? { apiEndpoint: options.emulatorHost, emulatorMode: true } : {}),
   });

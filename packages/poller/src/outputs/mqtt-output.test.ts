@@ -72,7 +72,10 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
       'discovery',
     );
     const config = of(configTopic).at(-1)!;
-    const payload = JSON.parse(config.payload) as Record<string, any>;
+    const payload = JSON.parse(config.payload) as {
+      cmps: Record<string, Record<string, unknown>>;
+      availability_topic: string;
+    };
     expect(haDiscoveryProblems(payload)).toEqual([]);
     const { energy_import, energy_export, power } = payload.cmps;
     for (const e of [energy_import, energy_export]) {

@@ -91,7 +91,7 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
       unit_of_measurement: 'W',
       state_class: 'measurement',
     });
-    for (const k of ['lqi', 'rssi', 'session']) expect(payload.cmps[k].entity_category).toBe('diagnostic');
+    for (const k of ['lqi', 'rssi', 'session']) expect(payload.cmps[k]?.entity_category).toBe('diagnostic');
     expect(payload.availability_topic).toBe('b-route/status');
 
     // Retained, so a Home Assistant that starts later finds it: a fresh client gets it at once.

@@ -113,6 +113,10 @@ export function mqttOutput(options: MqttOutputOptions): OutputTarget & { readonl
     },
     async deliver(batch) {
       for (const r of batch) {
+        // Never hand mqtt.js a message while disconnected: it would keep it in its own unbounded
+        // offline queue and send it again on reconnect, besides our retry. At most the messages
+        // of one batch in flight when the connection drops are sent twice.
+        if (!client.connected) throw new Error('mqtt: not connected');
         await ensureDiscovery(r);
         await client.publishAsync(stateTopic(r, base), statePayload(r), { qos: 1, retain: true });
       }

@@ -60,6 +60,8 @@ export async function mosquitto(dir: string): Promise<Mosquitto> {
       'persistence true',
       `persistence_location ${dir}/`,
       'log_dest none',
+      // Unlimited queue for persistent sessions: a subscriber away during a backlog gets it all.
+      'max_queued_messages 0',
       '',
     ].join('\n'),
   );

@@ -33,6 +33,9 @@ export class Outbox {
   #diskFailed = false;
   #fullLogged = false;
   #ackedSinceRewrite = 0;
+  /** Lines waiting for the next append: one write per burst, not one per record. */
+  #appendBuf: string[] = [];
+  #appendQueued = false;
 
   private constructor(options: OutboxOptions) {
     this.file = options.dir ? join(options.dir, `${options.name}.outbox.jsonl`) : undefined;
@@ -81,7 +84,16 @@ export class Outbox {
         this.#log.error({ max: this.#max }, 'output queue full: dropping the oldest records');
       }
     }
-    if (this.file) this.#onDisk(() => appendFile(this.file!, `${JSON.stringify(record)}\n`));
+    if (!this.file) return;
+    this.#appendBuf.push(`${JSON.stringify(record)}\n`);
+    if (this.#appendQueued) return;
+    this.#appendQueued = true;
+    this.#onDisk(async () => {
+      this.#appendQueued = false;
+      const text = this.#appendBuf.join('');
+      this.#appendBuf = [];
+      if (text) await appendFile(this.file!, text);
+    });
   }
 
   /** The oldest `n` records, left in the queue until `ack`. */
@@ -103,6 +115,8 @@ export class Outbox {
     if (this.size === 0 || this.#ackedSinceRewrite > Math.max(1000, this.size)) {
       this.#ackedSinceRewrite = 0;
       this.#onDisk(async () => {
+        // The snapshot holds every record pushed so far, buffered lines included.
+        this.#appendBuf = [];
         const rest = this.peek(this.size);
         const tmp = `${this.file}.tmp`;
         await writeFile(tmp, rest.map((r) => `${JSON.stringify(r)}\n`).join(''));

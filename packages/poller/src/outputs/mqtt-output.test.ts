@@ -64,6 +64,20 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
   });
 
   it('publishes a discovery config Home Assistant accepts, with Energy-dashboard entities', async () => {
+    // A neighbour's meter heard in a scan gets no device.
+    hub.entry({
+      kind: 'scan_log',
+      row: {
+        time: new Date(),
+        channel: 33,
+        channel_page: 9,
+        pan_id: 1,
+        address: 'NEIGHBOUR0000001',
+        lqi: 40,
+        pair_id: null,
+        side: null,
+      },
+    });
     for (const e of ENTRIES) hub.entry(e);
     hub.session({ meter: METER, state: 'ready', time: new Date('2026-12-06T00:00:00Z') });
     await until(
@@ -103,6 +117,7 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
     expect(JSON.parse(await retained)).toEqual(payload);
     await late.endAsync();
 
+    expect(seen.some((s) => s.topic.toLowerCase().includes('neighbour'))).toBe(false);
     const sensorConfig = of('homeassistant/device/b_route_sensor_bme280/config').at(-1);
     expect(haDiscoveryProblems(JSON.parse(sensorConfig!.payload))).toEqual([]);
   });

@@ -48,6 +48,7 @@ export function mqttOutput(options: MqttOutputOptions): OutputTarget & { readonl
   /** Discovery configs per device id, re-sent on each connection and HA birth message. */
   const discovered = new Map<string, { topic: string; payload: string }>();
   let wake: (() => void) | undefined;
+  const ownMeters = new Set<string>();
   const connectOptions: IClientOptions = {
     clientId: options.clientId ?? `b-route-${process.pid}`,
     reconnectPeriod: options.reconnectMs ?? 5_000,
@@ -105,8 +106,15 @@ export function mqttOutput(options: MqttOutputOptions): OutputTarget & { readonl
   return {
     name: 'mqtt',
     client,
-    // Identity rows carry nothing an entity shows; everything else has a topic.
-    accepts: (r) => r.kind !== 'meter',
+    // Identity rows carry nothing an entity shows. A scan hears the beacons of neighbours'
+    // meters too: link quality goes out only for a meter we read (or hold a session with), so
+    // Home Assistant gets no device per neighbour.
+    accepts: (r) => {
+      if (r.kind === 'meter') return false;
+      if (r.kind === 'link') return ownMeters.has(r.source);
+      if (r.kind !== 'sensor') ownMeters.add(r.source);
+      return true;
+    },
     ready: () => client.connected,
     onReady: (w) => {
       wake = w;

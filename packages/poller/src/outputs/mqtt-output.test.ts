@@ -197,3 +197,45 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
     await late.endAsync();
   });
 });
+
+describe.skipIf(!haveBroker)('mqttOutput with a user name and password', () => {
+  it('delivers with the right password and holds everything with a wrong one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outputs-mqtt-auth-'));
+    const broker = await mosquitto(join(dir, 'broker'), { users: { meter: 'right-pass' } });
+    await broker.start();
+    const logger = memoryLogger();
+    const wrong = mqttOutput({
+      url: broker.url,
+      username: 'meter',
+      password: 'wrong',
+      clientId: 'bad',
+      reconnectMs: 100,
+      logger,
+    });
+    const right = mqttOutput({
+      url: broker.url,
+      username: 'meter',
+      password: 'right-pass',
+      clientId: 'good',
+      reconnectMs: 100,
+      logger,
+    });
+    const hub = await OutputHub.open({
+      outputs: [
+        { target: wrong, runner: { retryMs: 50, retryMaxMs: 100 } },
+        { target: right, runner: { retryMs: 50, retryMaxMs: 100 } },
+      ],
+      logger,
+    });
+    try {
+      for (const r of powerRecords(10)) hub.publish(r);
+      await until(() => hub.stats()[1]!.delivered === 10, 10_000, 'delivery with the right password');
+      await until(() => hub.stats()[0]!.failures > 2, 10_000, 'refusals');
+      expect(hub.stats()[0]).toMatchObject({ delivered: 0, pending: 10, down: true });
+    } finally {
+      await hub.stop(100);
+      await broker.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,11 +3,14 @@
  * scripts/setup.sh), on a free port, with persistence so a restart keeps sessions and queued
  * QoS 1 messages as a production broker does. `available()` is false where it is missing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 const CANDIDATES = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'];
 
@@ -46,17 +49,32 @@ export interface Mosquitto {
   stop(): Promise<void>;
 }
 
-export async function mosquitto(dir: string): Promise<Mosquitto> {
+export interface MosquittoOptions {
+  /** Users and passwords; given, anonymous clients are refused. */
+  readonly users?: Readonly<Record<string, string>>;
+}
+
+export async function mosquitto(dir: string, options: MosquittoOptions = {}): Promise<Mosquitto> {
   const bin = mosquittoPath();
   if (!bin) throw new Error('mosquitto is not installed (apt-get install mosquitto; scripts/setup.sh does)');
   const port = await freePort();
   await mkdir(dir, { recursive: true });
   const conf = join(dir, 'mosquitto.conf');
+  const passwords = join(dir, 'passwords');
+  if (options.users) {
+    await writeFile(passwords, '');
+    for (const [user, password] of Object.entries(options.users))
+      await run('mosquitto_passwd', ['-b', passwords, user, password]);
+  }
   await writeFile(
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      // Started as root (CI), mosquitto 2 drops to user `mosquitto`, which cannot read the
+      // test's 0700 temporary directory (password file, persistence); as any other user this
+      // line has no effect.
+      'user root',
+      ...(options.users ? ['allow_anonymous false', `password_file ${passwords}`] : ['allow_anonymous true']),
       'persistence true',
       `persistence_location ${dir}/`,
       'log_dest none',

@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-ipafont-gothic socat)
+# The outputs' tests run a real MQTT broker and a real Prometheus.
+apt_packages+=(mosquitto prometheus)
+# The Pub/Sub emulator (a gcloud component, where gcloud is installed) runs on Java.
+if command -v gcloud >/dev/null 2>&1 && ! command -v java >/dev/null 2>&1; then
+  apt_packages+=(default-jre-headless)
+fi
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -46,5 +46,32 @@ describe('soak, one simulated day with every fault', () => {
     expect(s.unexplained).toBe(0);
     // A day of 30-second polls, less the three hours of restart and three out of reach.
     expect(s.stored).toBeGreaterThan(1000);
+
+    // Outputs: every stored sample reached MQTT (through a broker outage) and the file, and
+    // Prometheus showed the last one.
+    const outputs = report.outputs!;
+    console.log(
+      outputs.deliveries
+        .map((d) => `${d.output}: ${d.read} stored → ${d.delivered} delivered, ${d.duplicates} twice`)
+        .join('; '),
+    );
+    expect(outputs.deliveries.map((d) => [d.output, d.lost])).toEqual(
+      outputs.skipped.length > 0
+        ? [
+            ['file', 0],
+            ['prometheus', 0],
+          ]
+        : [
+            ['mqtt', 0],
+            ['file', 0],
+            ['prometheus', 0],
+          ],
+    );
+    for (const d of outputs.deliveries) expect(d.delivered).toBe(d.read);
+    if (outputs.skipped.length === 0) {
+      expect(outputs.brokerOutages).toHaveLength(1);
+      // Readings did flow while the broker was away: two hours of 30-second polls.
+      expect(outputs.storedDuringOutages).toBeGreaterThan(100);
+    }
   }, 120_000);
 });

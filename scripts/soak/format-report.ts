@@ -58,6 +58,17 @@ export function formatSoakReport(r: SoakReport): string[] {
       `${r.poller.stalledConnectionsCut} silent database connections cut, ` +
       `${r.poller.spoolFailures} appends refused by a full spool disk, ` +
       `${r.poller.warnings} warnings, ${r.poller.errors} errors logged`,
+    ...(r.outputs
+      ? [
+          `Outputs (power samples stored → delivered): ${r.outputs.deliveries
+            .map((d) => `${d.output} ${d.read} → ${d.delivered} (lost ${d.lost}, sent twice ${d.duplicates})`)
+            .join(
+              ', ',
+            )}; broker down ${r.outputs.brokerOutages.map((o) => `${o.durationMin} min`).join(', ') || 'never'} ` +
+            `(${r.outputs.storedDuringOutages} samples stored meanwhile)` +
+            (r.outputs.skipped.length > 0 ? `; left out: ${r.outputs.skipped.join(', ')}` : ''),
+        ]
+      : []),
     `Crashes: ${r.crashes.count}`,
     ...r.crashes.messages.map((m) => `  ${m}`),
     `Memory: peak RSS ${r.memory.peakRssMb} MB (start ${r.memory.startRssMb} MB, end ${r.memory.endRssMb} MB)`,

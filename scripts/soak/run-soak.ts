@@ -34,6 +34,7 @@ import { fillingDisk, startTcpProxy } from '@b-route/store/testing';
 import { installCrashWatch } from './crash-watch.js';
 import { DongleTap, type TapCounts } from './dongle-tap.js';
 import { faultPlan, SOAK_FAULT_SPEC, type SoakEvent } from './fault-plan.js';
+import { type SoakOutputsReport, startSoakOutputs } from './soak-outputs.js';
 import {
   checkIntervals,
   type IntervalCheck,
@@ -84,6 +85,8 @@ export interface SoakOptions {
   readonly progressEveryMs?: number;
   /** Aborting ends the run early (at the next event); the checks still run, up to that time. */
   readonly signal?: AbortSignal;
+  /** MQTT (with a broker outage), Prometheus and a file output on, checked at the end. Default true. */
+  readonly outputs?: boolean;
 }
 
 export interface SoakProgress {
@@ -182,6 +185,8 @@ export interface SoakReport {
     readonly errors: number;
   };
   readonly crashes: { readonly count: number; readonly messages: readonly string[] };
+  /** Per output: the power samples stored against those it delivered (see soak-outputs.ts). */
+  readonly outputs: SoakOutputsReport | undefined;
   readonly memory: { readonly peakRssMb: number; readonly startRssMb: number; readonly endRssMb: number };
   /** Zero lost or mismatched intervals, no missing or unexplained sample, no crash, restart backfilled. */
   readonly ok: boolean;
@@ -254,6 +259,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     sim.client.on('state', (state) => {
       sessionStates[state] = (sessionStates[state] ?? 0) + 1;
     });
+    const outputs = options.outputs === false ? undefined : await startSoakOutputs(workDir);
+    if (outputs) cleanups.unshift(() => outputs.close());
 
     const disk = fillingDisk();
     const startPoller = async (): Promise<PollerRun> => {
@@ -272,6 +279,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           // The default 60 s (real) would be a simulated day at soak speed; 1 s is tens of minutes.
           stallAfterMs: 1000,
         },
+        ...(outputs ? { outputs: outputs.setup() } : {}),
       });
       const run: PollerRun = { ...app, startedAt: sim.clock.now(), stopRequestedAt: undefined };
       runs.push(run);
@@ -304,6 +312,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let current = await startPoller();
     sim.clock.setSpeed(speed);
     const background: Promise<unknown>[] = [];
+    // The broker goes away for two simulated hours near the end, clear of the plan's other
+    // faults (on the one-day plan they end with the restart at about 20:30 JST), so readings do
+    // flow while it is away.
+    if (outputs)
+      background.push(
+        outputs.brokerOutage(
+          (at) => until(sim.clock, at),
+          () => sim.clock.now(),
+          start + (end - start) * 0.875,
+          2 * 3_600_000,
+        ),
+      );
     for (const event of plan) {
       if (await until(sim.clock, start + event.atMs, options.signal)) {
         interrupted = true;
@@ -373,6 +393,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await Promise.all(background);
     await proxy.up();
     if (!interrupted) await current.poller.backfillIdle();
+    await outputs?.scrape(current.outputs?.prometheusPort, sim.clock.now());
     await stopPoller(current);
     const stoppedAt = sim.clock.now();
     clearInterval(ticker);
@@ -436,6 +457,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         `${restartGap - restartGapFromHistory} of the restart gap's slot values not from the history`,
       );
     if (interrupted) failures.push('interrupted');
+    const outputsReport = await outputs?.report(powerRows.map((r) => r.time));
+    for (const d of outputsReport?.deliveries ?? [])
+      if (d.lost > 0)
+        failures.push(
+          `${d.lost} of ${d.read} power samples not delivered to ${d.output} (${d.lostAt.join(' … ')})`,
+        );
 
     return {
       days,
@@ -494,6 +521,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         errors: logCounts.error,
       },
       crashes: { count: crashes.count, messages: [...crashes.messages] },
+      outputs: outputsReport,
       memory: {
         peakRssMb: mb(Math.max(peakRss, process.memoryUsage.rss())),
         startRssMb: mb(startRss),

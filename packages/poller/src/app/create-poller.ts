@@ -5,6 +5,8 @@
  * same wiring and differ only in options.
  */
 import type { Clock } from '@b-route/echonet';
+import { type AttachedOutputs, attachOutputs } from '../outputs/attach-outputs.js';
+import type { OutputsSetup } from '../outputs/open-outputs.js';
 import { type OpenStoreOptions, openStore, type PollerStore } from './open-store.js';
 import { Poller, type PollerLogger, type PollerOptions } from './poller.js';
 
@@ -14,11 +16,15 @@ export interface CreatePollerOptions
   readonly logger: PollerLogger;
   /** Where rows go: the database target, the spool and store tuning. */
   readonly store: Omit<OpenStoreOptions, 'clock' | 'logger'> & { readonly logger?: PollerLogger };
+  /** Where readings go besides the database (MQTT, Prometheus, files…); `outputsFromConfig`. */
+  readonly outputs?: OutputsSetup;
 }
 
 export interface PollerApp {
   readonly poller: Poller;
   readonly store: PollerStore;
+  /** The outputs besides the database, when any are on. */
+  readonly outputs: AttachedOutputs | undefined;
   /** Starts polling (and the sensors); returns at once. */
   start(): void;
   /** Stops the loops, flushes the rows (to the database, else the spool) and closes the store. */
@@ -30,22 +36,48 @@ export interface PollerApp {
  *   'store.migration', 'store.spool'); nothing is left open then.
  */
 export async function createPoller(options: CreatePollerOptions): Promise<PollerApp> {
-  const { store: storeOptions, ...pollerOptions } = options;
+  const { store: storeOptions, outputs: outputsSetup, ...pollerOptions } = options;
   const store = await openStore({
     ...storeOptions,
     clock: options.clock,
     logger: storeOptions.logger ?? options.logger,
   });
-  const poller = new Poller({
+  let poller: Poller | undefined;
+  let outputs: AttachedOutputs | undefined;
+  try {
+    outputs = outputsSetup
+      ? await attachOutputs({
+          setup: outputsSetup,
+          client: options.client,
+          store,
+          poller: () => poller,
+          clock: options.clock,
+          logger: options.logger,
+        })
+      : undefined;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  poller = new Poller({
     ...pollerOptions,
-    sink: store.sink,
+    sink: outputs ? outputs.hub.wrap(store.sink) : store.sink,
     slots: store.slots,
     databaseOnline: () => store.online,
   });
+  const started = poller;
   return {
-    poller,
+    poller: started,
     store,
-    start: () => poller.start(),
-    stop: () => poller.stop({ afterLoops: () => store.close() }),
+    outputs,
+    start: () => started.start(),
+    stop: () =>
+      started.stop({
+        afterLoops: async () => {
+          // The database first: outputs drain after every row is stored or spooled.
+          await store.close();
+          await outputs?.stop();
+        },
+      }),
   };
 }

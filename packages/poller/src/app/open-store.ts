@@ -58,6 +58,8 @@ export interface PollerStore {
   readonly online: boolean;
   /** Database connections cut because they went silent (see `stallAfterMs`). */
   readonly stalledConnectionsCut: number;
+  /** Rows waiting in the on-disk spool for the database. */
+  readonly spoolRows: number;
   /** Flushes (to the database, else the spool) and closes. Idempotent. */
   close(): Promise<void>;
 }
@@ -160,6 +162,9 @@ export async function openStore(options: OpenStoreOptions): Promise<PollerStore>
     },
     get stalledConnectionsCut() {
       return watch?.cut ?? 0;
+    },
+    get spoolRows() {
+      return spool.pendingRows;
     },
     close: () => {
       closing ??= (async () => {

@@ -46,8 +46,21 @@ describe('parseCliArgs', () => {
       truth: undefined,
       info: true,
       help: false,
+      outputs: [],
+      format: undefined,
     });
     expect(parseCliArgs(['-h']).help).toBe(true);
+  });
+
+  it('reads --output (repeated or comma-separated) and --format as the HEMS collector has them', () => {
+    expect(
+      parseCliArgs(['--output', 'stdout,mqtt', '--output', 'prometheus', '--format', 'CSV']),
+    ).toMatchObject({
+      outputs: ['stdout', 'mqtt', 'prometheus'],
+      format: 'csv',
+    });
+    expect(() => parseCliArgs(['--output', 'kafka'])).toThrow(/--output must be one of stdout, file, mqtt/);
+    expect(() => parseCliArgs(['--format', 'xml'])).toThrow(/--format must be one of json, csv, yaml/);
   });
 
   it.each([

@@ -4,6 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DONGLE_MODELS, type DongleModel } from '@b-route/echonet';
+import { TEXT_FORMATS, type TextFormat } from '../outputs/formats.js';
+import { OUTPUT_NAMES, type OutputName } from '../outputs/output-config.js';
 
 export interface CliArgs {
   /** -t: record the CPU temperature. */
@@ -22,6 +24,10 @@ export interface CliArgs {
   /** -i: print the dongle's information and exit. */
   readonly info: boolean;
   readonly help: boolean;
+  /** --output NAME (repeatable, or comma-separated): switches that output's section on. */
+  readonly outputs: readonly OutputName[];
+  /** --format: of the stdout and file outputs. */
+  readonly format: TextFormat | undefined;
 }
 
 export class UsageError extends Error {
@@ -46,6 +52,9 @@ Options:
       --model M      with --simulate: dongle model (default bp35a1), one of
                      ${DONGLE_MODELS.join(', ')}
       --truth FILE   with --simulate: append the simulated meter's ground truth (JSON lines)
+      --output NAME  also send every reading to ${OUTPUT_NAMES.join('|')} (repeat or
+                     comma-separate; the rest of each output's settings are in its section)
+      --format F     ${TEXT_FORMATS.join('|')}: format of the stdout and file outputs (default json)
   -h, --help         show this help
 
 Sensors can also be switched on in the configuration ([cpu], [co2], [bme280] enabled = on).
@@ -56,7 +65,7 @@ Signals: SIGINT/SIGTERM/SIGHUP stop gracefully; SIGUSR1 toggles debug logging.`;
  */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args = argv[0] === '--' ? argv.slice(1) : argv;
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...args],
@@ -74,6 +83,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         model: { type: 'string' },
         truth: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        output: { type: 'string', multiple: true },
+        format: { type: 'string' },
       },
     }));
   } catch (e) {
@@ -106,7 +117,25 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     truth: values.truth === '' ? undefined : (values.truth as string | undefined),
     info: values.info === true,
     help: values.help === true,
+    ...outputFlags(values.output as string[] | undefined, values.format as string | undefined),
   };
+}
+
+function outputFlags(
+  raw: readonly string[] | undefined,
+  format: string | undefined,
+): { outputs: OutputName[]; format: TextFormat | undefined } {
+  const outputs: OutputName[] = [];
+  for (const name of (raw ?? []).flatMap((r) => r.split(','))) {
+    const n = name.trim().toLowerCase() as OutputName;
+    if (!OUTPUT_NAMES.includes(n))
+      throw new UsageError(`--output must be one of ${OUTPUT_NAMES.join(', ')}, got "${name}"`);
+    if (!outputs.includes(n)) outputs.push(n);
+  }
+  const f = format?.toLowerCase() as TextFormat | undefined;
+  if (f !== undefined && !TEXT_FORMATS.includes(f))
+    throw new UsageError(`--format must be one of ${TEXT_FORMATS.join(', ')}, got "${format}"`);
+  return { outputs, format: f };
 }
 
 function optionalNumber(

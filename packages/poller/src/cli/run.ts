@@ -14,6 +14,8 @@ import { meterSchedule } from '../app/meter-poller.js';
 import { installShutdown } from '../app/shutdown.js';
 import type { Simulation } from '../app/simulate.js';
 import { loadConfig, type PollerConfig, requireRouteBCredentials } from '../config/load-config.js';
+import { outputsFromConfig } from '../outputs/open-outputs.js';
+import { applyOutputFlags } from '../outputs/output-config.js';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.js';
 
 export interface CliIo {
@@ -60,6 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       env: io.env,
       cwd: io.cwd,
     }));
+    applyOutputFlags(config, args);
     if (!args.simulate && !args.info) requireRouteBCredentials(config);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -157,6 +160,7 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
         spool: simulation ? { ...spool, dir: join(config.database.dataDir, 'spool-simulated') } : spool,
         logger: logger.child({ ns: 'poller:store' }),
       },
+      outputs: outputsFromConfig(config, config.database.dataDir, logger),
     });
   } catch (e) {
     io.stderr(`start: ${(e as Error).message}`);

@@ -17,6 +17,7 @@ import {
   path,
   text,
 } from '@b-route/store';
+import { OUTPUT_CONFIG_SPEC, OUTPUT_ENV_OVERRIDES } from '../outputs/output-config.js';
 
 const seconds = (def: number, min: number, max = 86_400): Field<number> =>
   integer(def, min, max, `an integer number of seconds ≥ ${min}${max < 86_400 ? ` and ≤ ${max}` : ''}`);
@@ -79,6 +80,7 @@ export const CONFIG_SPEC = {
   log: {
     level: choice('info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   },
+  ...OUTPUT_CONFIG_SPEC,
 } as const satisfies Record<string, Record<string, Field<unknown>>>;
 
 export type ConfigSection = keyof typeof CONFIG_SPEC;
@@ -88,6 +90,7 @@ export const ENV_OVERRIDES = {
   B_ROUTE_ID: ['routeB', 'id'],
   B_ROUTE_PASSWORD: ['routeB', 'password'],
   ...DATABASE_ENV_OVERRIDES,
+  ...OUTPUT_ENV_OVERRIDES,
 } as const;
 
 /** Schedule keys below this many seconds draw a warning (published guidance: 10–20 s at most). */

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ConfigError, isConfigError, parseIni } from '@b-route/store';
 import { describe, expect, it } from 'vitest';
+import { OUTPUT_VALID_CASES, outputDefaults } from '../outputs/testing/output-defaults.js';
 import { CONFIG_SPEC } from './config-spec.js';
 import { configFromIni, loadConfig, type PollerConfig, requireRouteBCredentials } from './load-config.js';
 
@@ -52,6 +53,7 @@ const DEFAULTS: PollerConfig = {
   },
   cpu: { enabled: false, intervalS: 60 },
   log: { level: 'info' },
+  ...outputDefaults(BASE),
 };
 
 describe('configFromIni', () => {
@@ -113,6 +115,7 @@ describe('configFromIni', () => {
     ['cpu', 'interval_s', '10', 'intervalS', 10],
     ['log', 'level', 'DEBUG', 'level', 'debug'],
     ['log', 'level', 'silent', 'level', 'silent'],
+    ...OUTPUT_VALID_CASES,
   ];
 
   it.each(VALID)('[%s] %s = %s', (section, key, raw, prop, value) => {

@@ -8,9 +8,11 @@ import { stat as fsStat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { DongleModel } from '@b-route/echonet';
 import { ConfigError, type DatabaseConfig, parseIni, readConfigText, readSettings } from '@b-route/store';
+import type { OutputsConfig } from '../outputs/output-config.js';
 import { CONFIG_SPEC, type ConfigSection, ENV_OVERRIDES, SCHEDULE_WARN_BELOW_S } from './config-spec.js';
 
-export interface PollerConfig {
+/** The output sections (`[mqtt]`, `[prometheus]`, …) are documented in `OutputsConfig`. */
+export interface PollerConfig extends OutputsConfig {
   routeB: {
     /** Serial device path, or tcp://host:port. Default /dev/ttyUSB0. */
     device: string;

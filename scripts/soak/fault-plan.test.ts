@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faultPlan, SOAK_EVENT_KINDS, type SoakEventKind } from './fault-plan.js';
+import { brokerOutageAt } from './run-soak.js';
 
 const HOUR = 3_600_000;
 
@@ -37,5 +38,20 @@ describe('faultPlan', () => {
 
   it('refuses a run too short to hold the events', () => {
     expect(() => faultPlan(0.25)).toThrow(RangeError);
+  });
+});
+
+describe('brokerOutageAt', () => {
+  it('puts the two-hour broker outage clear of every long fault, on the one-day and the seven-day plan', () => {
+    for (const days of [1, 7]) {
+      const plan = faultPlan(days);
+      const total = days * 24 * 3_600_000;
+      const at = brokerOutageAt(plan, total, 2 * 3_600_000);
+      expect(at + 2 * 3_600_000).toBeLessThanOrEqual(total);
+      for (const e of plan.filter((x) => x.durationMs >= 20 * 60_000)) {
+        const clear = at + 2 * 3_600_000 + 30 * 60_000 <= e.atMs || e.atMs + e.durationMs + 30 * 60_000 <= at;
+        expect(clear, `${e.kind} at ${e.atMs / 3_600_000} h (days ${days})`).toBe(true);
+      }
+    }
   });
 });

@@ -312,16 +312,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let current = await startPoller();
     sim.clock.setSpeed(speed);
     const background: Promise<unknown>[] = [];
-    // The broker goes away for two simulated hours near the end, clear of the plan's other
-    // faults (on the one-day plan they end with the restart at about 20:30 JST), so readings do
-    // flow while it is away.
+    // The broker goes away for two simulated hours, clear of the plan's other long faults, so
+    // readings do flow while it is away.
     if (outputs)
       background.push(
         outputs.brokerOutage(
           (at) => until(sim.clock, at),
           () => sim.clock.now(),
-          start + (end - start) * 0.875,
-          2 * 3_600_000,
+          start + brokerOutageAt(plan, end - start, BROKER_OUTAGE_MS),
+          BROKER_OUTAGE_MS,
         ),
       );
     for (const event of plan) {
@@ -590,4 +589,24 @@ function mergeCounts(...parts: Readonly<Record<string, number>>[]): Record<strin
 
 function mb(bytes: number): number {
   return Math.round((bytes / 1024 / 1024) * 10) / 10;
+}
+
+const BROKER_OUTAGE_MS = 2 * 3_600_000;
+
+/**
+ * Where in the run (ms from its start) the broker outage goes: the first of a few places, latest
+ * first, that keeps 30 minutes clear of every fault of the plan longer than a dongle glitch (the
+ * meter out of reach, the database away, the poller stopped, an unplug of 20 minutes or more), so that readings are taken, and
+ * must wait in the MQTT outbox, all through it.
+ */
+export function brokerOutageAt(plan: readonly SoakEvent[], totalMs: number, durationMs: number): number {
+  const margin = 30 * MIN;
+  const long = plan.filter((e) => e.durationMs >= 20 * MIN);
+  for (const fraction of [0.875, 0.8, 0.5, 0.2, 0.1, 0.05]) {
+    const at = Math.round((totalMs * fraction) / MIN) * MIN;
+    if (at + durationMs > totalMs - margin) continue;
+    if (long.every((e) => at + durationMs + margin <= e.atMs || e.atMs + e.durationMs + margin <= at))
+      return at;
+  }
+  throw new Error('no place in the soak plan for a two-hour broker outage clear of the other faults');
 }

@@ -1,3 +1,5 @@
 /** Test support: a shared test PostgreSQL with a fresh database per test file, and a TCP relay that fails on demand. */
+
+export * from './legacy-schema.js';
 export * from './test-db.js';
 export * from './test-proxy.js';

@@ -203,10 +203,11 @@ describe('configFromIni', () => {
     ['bme280', 'enabled', 'y', 'must be on or off'],
     ['bme280', 'bus', '256', '[bme280] bus = 256: must be an I2C bus number from 0 to 255 (/dev/i2c-N)'],
     ['bme280', 'address', '0x78', '[bme280] address = 0x78: must be 0x76 or 0x77'],
-    ['bme280', 'osrs_t', '3', '[bme280] osrs_t = 3: must be one of 0, 1, 2, 4, 8, 16'],
+    // 3 and 1 are the original power-consumption's register codes, read in legacy-keys.ts.
+    ['bme280', 'osrs_t', '12', '[bme280] osrs_t = 12: must be one of 0, 1, 2, 4, 8, 16'],
     ['bme280', 'osrs_p', '32', 'must be one of 0, 1, 2, 4, 8, 16'],
     ['bme280', 'osrs_h', 'x1', 'must be one of 0, 1, 2, 4, 8, 16'],
-    ['bme280', 'filter', '1', '[bme280] filter = 1: must be one of 0, 2, 4, 8, 16'],
+    ['bme280', 'filter', '32', '[bme280] filter = 32: must be one of 0, 2, 4, 8, 16'],
     [
       'bme280',
       'standby_ms',

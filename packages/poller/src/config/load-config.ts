@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { DongleModel } from '@b-route/echonet';
 import { ConfigError, type DatabaseConfig, parseIni, readConfigText, readSettings } from '@b-route/store';
 import { CONFIG_SPEC, type ConfigSection, ENV_OVERRIDES, SCHEDULE_WARN_BELOW_S } from './config-spec.js';
+import { translateLegacyKeys } from './legacy-keys.js';
 
 export interface PollerConfig {
   routeB: {
@@ -148,7 +149,16 @@ export function configFromIni(
   options: ConfigFromIniOptions,
 ): { config: PollerConfig; warnings: string[]; secretsInFile: boolean } {
   const source = options.source ?? 'config';
-  const doc = parseIni(text, source);
+  const legacy = translateLegacyKeys(parseIni(text, source), source);
+  const doc = legacy.doc;
+  if (legacy.fromPowerConsumption && !doc.has('database') && !options.env.DATABASE_URL) {
+    // Its db_url was deleted: starting a new, empty embedded PostgreSQL would hide the history.
+    throw new ConfigError(
+      'config.missing',
+      `${source} is a power-consumption file without db_url: set [database] url = <your power-consumption database> (then run pnpm --filter poller import-legacy), or add a [database] section (data_dir = data) to start a new embedded database`,
+      { context: { path: source, section: 'database', key: 'url' } },
+    );
+  }
   const secretsInFile =
     (doc.get('routeb')?.entries.get('id')?.value ?? '') !== '' ||
     (doc.get('routeb')?.entries.get('password')?.value ?? '') !== '';
@@ -161,7 +171,7 @@ export function configFromIni(
   const config = values as unknown as PollerConfig;
   config.routeB.panCache ??= join(config.database.dataDir, 'pan-cache.json');
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...legacy.notices];
   for (const key of ['instantaneous', 'cumulative', 'meta'] as const) {
     const s = config.schedule[key];
     if (s < SCHEDULE_WARN_BELOW_S) {

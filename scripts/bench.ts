@@ -5,7 +5,8 @@
  *   per minute — in simulated time, against the simulator's timings;
  * - decode: transcript decoder throughput;
  * - poller (`benchPoller`): CPU time and resident memory per simulated hour at the default schedule;
- * - graph (`benchGraph`): query and render of a day, a month and a year of 10-second data.
+ * - graph (`benchGraph`): query and render of a day, a month and a year of 10-second data;
+ * - legacy (`benchLegacyImport`): import-legacy of a year of the original power-consumption's rows.
  * Each section runs in a process of its own (bench/run-section.ts), so memory figures are its
  * own. The poller and graph benchmarks use scratch databases on the shared test PostgreSQL
  * (data/test-postgres). A section that fails is reported in the table and makes the exit
@@ -26,7 +27,7 @@ interface Figure {
   readonly unit: string;
 }
 
-const SECTIONS = ['client', 'decode', 'poller', 'graph'] as const;
+const SECTIONS = ['client', 'decode', 'poller', 'graph', 'legacy'] as const;
 const RUN_SECTION = join(dirname(fileURLToPath(import.meta.url)), 'bench', 'run-section.ts');
 
 /** Runs one section in a child process; rejects with its error output when it fails. */

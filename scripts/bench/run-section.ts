@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/bench/run-section.ts <client|decode|poller|graph>`: one benchmark section in a
+ * `tsx scripts/bench/run-section.ts <client|decode|poller|graph|legacy>`: one benchmark section in a
  * process of its own (spawned by scripts/bench.ts), so that each starts cold and its memory
  * figures carry nothing of another section. Prints the figures as one JSON array on stdout; a
  * throw exits 1 with the stack on stderr.
@@ -17,6 +17,8 @@ async function run(section: string): Promise<Figures> {
       return (await import('../../packages/poller/src/app/bench.js')).benchPoller();
     case 'graph':
       return (await import('../../packages/graph/src/index.js')).benchGraph();
+    case 'legacy':
+      return (await import('./legacy-bench.js')).benchLegacyImport();
     default:
       throw new Error(`unknown benchmark section "${section}"`);
   }

@@ -120,7 +120,9 @@ export async function runImportLegacy(argv: readonly string[], io: CliIo): Promi
     return 2;
   }
 
-  const handle = await openDatabase({ ...databaseTarget(config.database) }).catch((e: Error) => e);
+  const handle = await openDatabase({ ...databaseTarget(config.database), maxConnections: 6 }).catch(
+    (e: Error) => e,
+  );
   if (handle instanceof Error) {
     io.stderr(`import-legacy: cannot open our database: ${handle.message}`);
     return 1;
@@ -129,7 +131,7 @@ export async function runImportLegacy(argv: readonly string[], io: CliIo): Promi
   try {
     await migrate(handle.db);
     const fromUrl = args.from === undefined ? undefined : libpqToUrl(args.from);
-    source = fromUrl === undefined ? handle.pool : new pg.Pool({ connectionString: fromUrl, max: 2 });
+    source = fromUrl === undefined ? handle.pool : new pg.Pool({ connectionString: fromUrl, max: 3 });
     const sourceKey = fromUrl === undefined ? 'same' : describeTarget(fromUrl);
     const meter = args.meter ?? (await seenMeter(handle.pool)) ?? (await legacyScannedMeter(source));
     if (meter === undefined) {

@@ -10,7 +10,6 @@ import { countToKwh, DEFAULT_COEFFICIENT, ENERGY_UNITS, METER_PROPERTIES } from 
 /** A power_log row as selected (created_at already converted to an instant). */
 export interface LegacyPowerRow {
   readonly id: number;
-  readonly time: Date;
   readonly coefficient: number | null;
   readonly count: number | null;
   readonly unitCode: number | null;
@@ -41,10 +40,14 @@ export interface ConvertedPowerRow {
   readonly problems: readonly string[];
 }
 
+// One scratch EDT: decode() reads it and returns plain numbers, so it is reused (a year of
+// power_log is half a million rows).
+const EDT = new Uint8Array(4);
+const EDT_VIEW = new DataView(EDT.buffer);
+
 function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n >>> 0);
-  return b;
+  EDT_VIEW.setUint32(0, n >>> 0);
+  return EDT;
 }
 
 const inRange = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
@@ -66,10 +69,9 @@ export function convertPowerRow(row: LegacyPowerRow): ConvertedPowerRow {
       problems.push(`${name} ${v} out of range`);
       return null;
     }
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setInt16(0, v);
-    new DataView(b.buffer).setInt16(2, 0x7ffe);
-    return METER_PROPERTIES.instantaneousCurrents.decode(b).r;
+    EDT_VIEW.setInt16(0, v);
+    EDT_VIEW.setInt16(2, 0x7ffe);
+    return METER_PROPERTIES.instantaneousCurrents.decode(EDT).r;
   };
   currentRA = phase(row.currentR, '瞬時電流_R');
   currentTA = phase(row.currentT, '瞬時電流_T');
@@ -102,9 +104,12 @@ const SLOT_MS = 30 * 60_000;
 /** The original read once a minute just after the minute: a reading this close after a slot stands for it. */
 export const SLOT_TOLERANCE_MS = 60_000;
 
-/** The 30-minute boundary a reading stands for, or undefined when it is not just after one. */
-export function slotOf(time: Date): Date | undefined {
-  const ms = time.getTime();
+/**
+ * The 30-minute boundary a reading (Unix seconds) stands for, in Unix seconds, or undefined when
+ * it is not just after one.
+ */
+export function slotOf(epochS: number): number | undefined {
+  const ms = epochS * 1000;
   const slot = Math.floor(ms / SLOT_MS) * SLOT_MS;
-  return ms - slot < SLOT_TOLERANCE_MS ? new Date(slot) : undefined;
+  return ms - slot < SLOT_TOLERANCE_MS ? slot / 1000 : undefined;
 }

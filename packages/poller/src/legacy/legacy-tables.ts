@@ -60,25 +60,24 @@ const powerLog: LegacyTable = {
     const bad: { id: number; reason: string }[] = [];
     const partial: { id: number; reason: string }[] = [];
     const s = {
-      time: [] as Date[],
+      time: [] as number[],
       power: [] as (number | null)[],
       r: [] as (number | null)[],
       t: [] as (number | null)[],
     };
     const e = {
-      time: [] as Date[],
+      time: [] as number[],
       kwh: [] as number[],
       count: [] as number[],
       coef: [] as number[],
       unit: [] as number[],
     };
-    const slot = { slot: [] as Date[], kwh: [] as number[], count: [] as number[] };
+    const slot = { slot: [] as number[], kwh: [] as number[], count: [] as number[] };
     for (const row of rows) {
       const id = Number(row.id);
-      const time = row.time as Date;
+      const time = row.epoch as number;
       const c = convertPowerRow({
         id,
-        time,
         coefficient: num(row.coefficient),
         count: num(row.count),
         unitCode: num(row.unit_code),
@@ -114,14 +113,14 @@ const powerLog: LegacyTable = {
     const samples = await insertCount(
       client,
       `INSERT INTO power_sample (meter, time, power_w, current_r_a, current_t_a)
-         SELECT $1, * FROM unnest($2::timestamptz[], $3::int[], $4::real[], $5::real[])
+         SELECT $1, to_timestamp(t), p, r, x FROM unnest($2::float8[], $3::int[], $4::real[], $5::real[]) AS u(t, p, r, x)
          ON CONFLICT DO NOTHING`,
       [ctx.meter, s.time, s.power, s.r, s.t],
     );
     const readings = await insertCount(
       client,
       `INSERT INTO energy_reading (meter, time, normal_kwh, normal_count, coefficient, unit_kwh)
-         SELECT $1, * FROM unnest($2::timestamptz[], $3::numeric[], $4::bigint[], $5::int[], $6::numeric[])
+         SELECT $1, to_timestamp(t), k, n, c, u FROM unnest($2::float8[], $3::numeric[], $4::bigint[], $5::int[], $6::numeric[]) AS u(t, k, n, c, u)
          ON CONFLICT DO NOTHING`,
       [ctx.meter, e.time, e.kwh, e.count, e.coef, e.unit],
     );
@@ -130,8 +129,8 @@ const powerLog: LegacyTable = {
     const slots = await insertCount(
       client,
       `INSERT INTO energy_interval (meter, direction, slot, kwh, count, source)
-       SELECT DISTINCT ON (slot) $1, 'normal', slot, kwh, count, 'poll'
-       FROM unnest($2::timestamptz[], $3::numeric[], $4::bigint[]) AS u(slot, kwh, count)
+       SELECT DISTINCT ON (slot) $1, 'normal', to_timestamp(slot), kwh, count, 'poll'
+       FROM unnest($2::float8[], $3::numeric[], $4::bigint[]) AS u(slot, kwh, count)
        ORDER BY slot
        ON CONFLICT DO NOTHING`,
       [ctx.meter, slot.slot, slot.kwh, slot.count],
@@ -171,7 +170,7 @@ function simple(
       }
       const added = await insertCount(client, insert, [
         sensor(ctx),
-        good.map((r) => r.time),
+        good.map((r) => r.epoch),
         ...arrays(good),
       ]);
       return { added: { [target]: added }, bad, partial: [] };
@@ -187,7 +186,7 @@ const tempLog = simple(
   'cpu_temperature',
   // /sys/class/thermal/thermal_zone0/temp is in m°C; its temp_graph.py divided by 1000.
   `INSERT INTO cpu_temperature (sensor, time, celsius)
-   SELECT $1, t, c / 1000.0 FROM unnest($2::timestamptz[], $3::int[]) AS u(t, c) ON CONFLICT DO NOTHING`,
+   SELECT $1, to_timestamp(t), c / 1000.0 FROM unnest($2::float8[], $3::int[]) AS u(t, c) ON CONFLICT DO NOTHING`,
   (rows) => [rows.map((r) => num(r.temp))],
   (ctx) => ctx.sensors.cpu,
 );
@@ -200,7 +199,7 @@ const co2Log = simple(
   'co2_sample',
   // pressure (the MH-Z19's UhUl) and ss are diagnostic bytes with no column of ours.
   `INSERT INTO co2_sample (sensor, time, ppm, temperature_c)
-   SELECT $1, * FROM unnest($2::timestamptz[], $3::int[], $4::real[]) ON CONFLICT DO NOTHING`,
+   SELECT $1, to_timestamp(t), p, c FROM unnest($2::float8[], $3::int[], $4::real[]) AS u(t, p, c) ON CONFLICT DO NOTHING`,
   (rows) => [rows.map((r) => num(r.co2)), rows.map((r) => num(r.temp))],
   (ctx) => ctx.sensors.co2,
 );
@@ -212,7 +211,7 @@ const bme280Log = simple(
   ['temp', 'pressure', 'humidity'],
   'bme280_sample',
   `INSERT INTO bme280_sample (sensor, time, temperature_c, pressure_hpa, humidity_pct)
-   SELECT $1, * FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[]) ON CONFLICT DO NOTHING`,
+   SELECT $1, to_timestamp(t), a, b, c FROM unnest($2::float8[], $3::float8[], $4::float8[], $5::float8[]) AS u(t, a, b, c) ON CONFLICT DO NOTHING`,
   (rows) => [
     rows.map((r) => num(r.temp)),
     rows.map((r) => num(r.pressure)),
@@ -237,11 +236,12 @@ const scanLog: LegacyTable = {
     const added = await insertCount(
       client,
       `INSERT INTO scan_log (time, channel, channel_page, pan_id, address, lqi, pair_id)
-       SELECT u.* FROM unnest($1::timestamptz[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[])
-         AS u(time, channel, channel_page, pan_id, address, lqi, pair_id)
-       WHERE NOT EXISTS (SELECT FROM scan_log s WHERE s.time = u.time AND s.address = u.address)`,
+       SELECT to_timestamp(u.t), u.channel, u.channel_page, u.pan_id, u.address, u.lqi, u.pair_id
+       FROM unnest($1::float8[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::text[])
+         AS u(t, channel, channel_page, pan_id, address, lqi, pair_id)
+       WHERE NOT EXISTS (SELECT FROM scan_log s WHERE s.time = to_timestamp(u.t) AND s.address = u.address)`,
       [
-        good.map((r) => r.time),
+        good.map((r) => r.epoch),
         ...['channel', 'channel_page', 'pan_id'].map((k) => good.map((r) => num(r[k]))),
         good.map((r) => String(r.addr).toUpperCase()),
         good.map((r) => num(r.lqi)),

@@ -9,6 +9,7 @@ export * from './client/meter-client.js';
 export * from './client/meter-client-options.js';
 export * from './client/meter-notification.js';
 export * from './client/meter-reader.js';
+export * from './client/fixed-pan.js';
 export * from './client/pan-cache.js';
 export type { RawValues, RequestOptions } from './client/request-queue.js';
 export * from './client/session-machine.js';

@@ -46,6 +46,7 @@ describe('parseCliArgs', () => {
       truth: undefined,
       info: true,
       help: false,
+      hems: { debug: false },
     });
     expect(parseCliArgs(['-h']).help).toBe(true);
   });

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DONGLE_MODELS, type DongleModel } from '@b-route/echonet';
+import { HEMS_OPTIONS, HEMS_USAGE, type HemsFlags, parseHemsFlags } from './hems-flags.js';
 
 export interface CliArgs {
   /** -t: record the CPU temperature. */
@@ -22,6 +23,8 @@ export interface CliArgs {
   /** -i: print the dongle's information and exit. */
   readonly info: boolean;
   readonly help: boolean;
+  /** The HEMS data collector's flags (hems-flags.ts). */
+  readonly hems: HemsFlags;
 }
 
 export class UsageError extends Error {
@@ -47,6 +50,8 @@ Options:
                      ${DONGLE_MODELS.join(', ')}
       --truth FILE   with --simulate: append the simulated meter's ground truth (JSON lines)
   -h, --help         show this help
+
+${HEMS_USAGE.trimStart()}
 
 Sensors can also be switched on in the configuration ([cpu], [co2], [bme280] enabled = on).
 Signals: SIGINT/SIGTERM/SIGHUP stop gracefully; SIGUSR1 toggles debug logging.`;
@@ -74,6 +79,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         model: { type: 'string' },
         truth: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...HEMS_OPTIONS,
       },
     }));
   } catch (e) {
@@ -84,6 +90,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (values[name] !== undefined && !simulate) throw new UsageError(`--${name} needs --simulate`);
   }
   if (values.config === '') throw new UsageError('--config needs a file name');
+  let hems: HemsFlags;
+  try {
+    hems = parseHemsFlags(values);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   return {
     cpu: values.cpu === true,
     co2: values.co2 === true,
@@ -106,6 +118,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     truth: values.truth === '' ? undefined : (values.truth as string | undefined),
     info: values.info === true,
     help: values.help === true,
+    hems,
   };
 }
 

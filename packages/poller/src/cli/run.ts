@@ -4,17 +4,23 @@
  * (database refused, stop timed out), 2 for a usage or configuration problem.
  */
 import { join } from 'node:path';
-import { type Clock, MeterClient, systemClock } from '@b-route/echonet';
+import { type Clock, FixedPanStore, fixedPan, MeterClient, systemClock } from '@b-route/echonet';
 import { ConfigError, configCandidates, databaseTarget, findConfigFile, spoolOptions } from '@b-route/store';
 import { createPoller, type PollerApp } from '../app/create-poller.js';
 import { formatDongleInfo, readDongleInfo } from '../app/dongle-info.js';
 import { enabledSensors, hardwareSensorSources } from '../app/hardware-sensors.js';
 import { createLogger, installDebugToggle, type Logger } from '../app/logger.js';
-import { meterSchedule } from '../app/meter-poller.js';
 import { installShutdown } from '../app/shutdown.js';
 import type { Simulation } from '../app/simulate.js';
-import { loadConfig, type PollerConfig, requireRouteBCredentials } from '../config/load-config.js';
+import {
+  checkFixedPan,
+  loadConfig,
+  type PollerConfig,
+  requireRouteBCredentials,
+} from '../config/load-config.js';
+import { scheduleFromConfig } from '../schedule/config-schedule.js';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.js';
+import { applyHemsFlags } from './hems-flags.js';
 
 export interface CliIo {
   readonly stdout: (line: string) => void;
@@ -60,6 +66,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       env: io.env,
       cwd: io.cwd,
     }));
+    config = applyHemsFlags(config, args.hems);
+    checkFixedPan(config);
     if (!args.simulate && !args.info) requireRouteBCredentials(config);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -148,7 +156,7 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
       client,
       clock,
       logger,
-      schedule: meterSchedule(config.schedule),
+      schedule: scheduleFromConfig(config.schedule),
       historyBackfill: config.schedule.historyBackfill,
       sensors,
       store: {
@@ -191,6 +199,17 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
   return code;
 }
 
+/** A fixed PAN (all three keys, checked by checkFixedPan) replaces the PAN cache: no scan. */
+function fixedPanOption(
+  routeB: PollerConfig['routeB'],
+): { panCache: FixedPanStore } | { panCachePath: string } {
+  const { meterChannel, meterPanid, meterIpv6 } = routeB;
+  if (meterChannel === undefined || meterPanid === undefined || meterIpv6 === undefined) {
+    return { panCachePath: routeB.panCache };
+  }
+  return { panCache: new FixedPanStore(fixedPan(meterChannel, meterPanid, meterIpv6)) };
+}
+
 function hardwareClient(config: PollerConfig, clock: Clock, logger: Logger): MeterClient {
   const { routeB } = requireRouteBCredentials(config);
   return new MeterClient({
@@ -201,7 +220,7 @@ function hardwareClient(config: PollerConfig, clock: Clock, logger: Logger): Met
     ...(routeB.dongle === 'auto' ? {} : { model: routeB.dongle }),
     requestTimeoutMs: routeB.timeoutS * 1000,
     retries: routeB.retries,
-    panCachePath: routeB.panCache,
+    ...fixedPanOption(routeB),
     clock,
     logger,
   });

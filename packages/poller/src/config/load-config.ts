@@ -29,6 +29,12 @@ export interface PollerConfig {
     retries: number;
     /** Absolute path of the PAN cache file. Default <dataDir>/pan-cache.json. */
     panCache: string;
+    /** Fixed PAN channel (0x21–0x3C); with meterPanid and meterIpv6, no scan. Default unset. */
+    meterChannel: number | undefined;
+    /** Fixed PAN ID. Default unset. */
+    meterPanid: number | undefined;
+    /** The meter's link-local IPv6 (fixed PAN). Default unset. */
+    meterIpv6: string | undefined;
   };
   database: DatabaseConfig;
   schedule: {
@@ -40,6 +46,8 @@ export interface PollerConfig {
     meta: number;
     /** Fill missing 30-minute slots from the meter's history (E2/E4). Default true. */
     historyBackfill: boolean;
+    /** Crontab expression (JST) replacing instantaneous/cumulative; undefined = the intervals. */
+    cron: string | undefined;
   };
   co2: {
     /** Default false. */
@@ -95,7 +103,7 @@ void specMatchesConfig;
 export interface LoadConfigOptions {
   /** The file to read; undefined = no file (defaults and environment only). */
   readonly path?: string;
-  /** Usually process.env; only B_ROUTE_ID, B_ROUTE_PASSWORD and DATABASE_URL are read. */
+  /** Usually process.env; only B_ROUTE_ID, B_ROUTE_PASSWORD, SERIAL_PORT, SERIAL_RATE and DATABASE_URL are read. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile?: (path: string) => Promise<string>;
   readonly statFile?: (path: string) => Promise<{ readonly mode: number }>;
@@ -181,6 +189,22 @@ export function configFromIni(
     }
   }
   return { config, warnings, secretsInFile };
+}
+
+/**
+ * meter_channel, meter_panid and meter_ipv6 go together.
+ * @throws ConfigError 'config.invalid'
+ */
+export function checkFixedPan(config: PollerConfig): void {
+  const { meterChannel, meterPanid, meterIpv6 } = config.routeB;
+  const set = [meterChannel, meterPanid, meterIpv6].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) {
+    throw new ConfigError(
+      'config.invalid',
+      '[routeB] meter_channel, meter_panid and meter_ipv6 (--meter-channel, --meter-panid, --meter-ipv6) fix the PAN only all together: set all three, or none to scan',
+      { context: { section: 'routeB', key: 'meter_channel' } },
+    );
+  }
 }
 
 /**

@@ -99,6 +99,18 @@ export interface ScanLogTable {
   side: number | null;
 }
 
+/** extra.meter_property (migration 013): a property with no column of its own. */
+export interface MeterPropertyTable {
+  meter: string;
+  time: Timestamp;
+  /** ECHONET Lite property code, 0x80–0xFF. */
+  epc: number;
+  /** The EDT as upper-case hex. */
+  edt: string;
+  /** The decoded value (JSON), or null for a property the table does not know. */
+  value: ColumnType<unknown, string | null, string | null>;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   meter: MeterTable;
@@ -109,6 +121,7 @@ export interface Database {
   co2_sample: Co2SampleTable;
   bme280_sample: Bme280SampleTable;
   scan_log: ScanLogTable;
+  'extra.meter_property': MeterPropertyTable;
 }
 
 export type MeterRow = Selectable<MeterTable>;
@@ -128,3 +141,4 @@ export type NewCpuTemperature = Insertable<CpuTemperatureTable>;
 export type NewCo2Sample = Insertable<Co2SampleTable>;
 export type NewBme280Sample = Insertable<Bme280SampleTable>;
 export type NewScanLog = Insertable<ScanLogTable>;
+export type NewMeterProperty = Insertable<MeterPropertyTable>;

@@ -10,6 +10,7 @@ import { type DueSet, nextDue, type ScheduleEntry } from '../schedule/schedule.j
 import { sleepUntil } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
+import { meterPropertyEntries } from './property-rows.js';
 import { EPC, energyReadingEntry, pollIntervalEntries, powerSampleEntry, type Readings } from './rows.js';
 import { put, type RowSink } from './sink.js';
 
@@ -117,6 +118,7 @@ export class MeterPoller {
     const meterEntry = identity.absorb(id, at, readings);
     this.#put(meterEntry);
     this.#put(powerSampleEntry(id, at, readings));
+    for (const entry of meterPropertyEntries(id, at, readings)) this.#put(entry);
     const facts = identity.factsFor(id);
     if (!facts) {
       if (readings.has(EPC.normal))

@@ -118,10 +118,14 @@ export function applyHemsFlags(config: PollerConfig, flags: HemsFlags): PollerCo
     flags.mode ??
     (flags.schedule !== undefined ? 'schedule' : flags.interval !== undefined ? 'interval' : undefined);
   if (mode === 'schedule') {
-    schedule = { ...schedule, cron: flags.schedule ?? config.schedule.cron ?? '*/5 * * * *' };
+    schedule = {
+      ...schedule,
+      requests: undefined,
+      cron: flags.schedule ?? config.schedule.cron ?? '*/5 * * * *',
+    };
   } else if (mode === 'interval') {
     const n = flags.interval ?? 300;
-    schedule = { ...schedule, cron: undefined, instantaneous: n, cumulative: n };
+    schedule = { ...schedule, cron: undefined, requests: undefined, instantaneous: n, cumulative: n };
   }
   const log = flags.debug ? { ...config.log, level: 'debug' as const } : config.log;
   return { ...config, routeB, schedule, log };

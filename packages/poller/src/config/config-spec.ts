@@ -19,6 +19,7 @@ import {
   text,
 } from '@b-route/store';
 import { parseCron } from '../schedule/cron.js';
+import { parseRequests } from '../schedule/requests.js';
 
 const seconds = (def: number, min: number, max = 86_400): Field<number> =>
   integer(def, min, max, `an integer number of seconds ≥ ${min}${max < 86_400 ? ` and ≤ ${max}` : ''}`);
@@ -43,6 +44,15 @@ function linkLocalCheck(raw: string): Parsed<string> {
     return { ok: true, value: raw };
   } catch {
     return { ok: false };
+  }
+}
+
+function requestsCheck(raw: string): Parsed<string> {
+  try {
+    parseRequests(raw);
+    return { ok: true, value: raw };
+  } catch (e) {
+    return { ok: false, detail: (e as Error).message };
   }
 }
 
@@ -94,6 +104,12 @@ export const CONFIG_SPEC = {
     // Read E7+E8+E0+E3 at each minute this crontab expression names, instead of the intervals
     // above (meta keeps its interval): the HEMS data collector's --schedule.
     cron: text(undefined, 'a crontab schedule of five fields, e.g. */5 * * * *', cronCheck),
+    // keilog's requests: EPC groups with their cycles, replacing the three intervals above.
+    requests: text(
+      undefined,
+      'EPC groups with cycles in seconds, e.g. D3,D7,E1 @ 3600; E7 @ 30; E0,E3 @ 300',
+      requestsCheck,
+    ),
   },
   co2: {
     enabled: bool(false),

@@ -40,7 +40,14 @@ const DEFAULTS: PollerConfig = {
     meterIpv6: undefined,
   },
   database: { url: undefined, dataDir: '/etc/power/data', embeddedPort: 54_329, spoolMaxMb: 64 },
-  schedule: { instantaneous: 30, cumulative: 300, meta: 3600, historyBackfill: true, cron: undefined },
+  schedule: {
+    instantaneous: 30,
+    cumulative: 300,
+    meta: 3600,
+    historyBackfill: true,
+    cron: undefined,
+    requests: undefined,
+  },
   co2: { enabled: false, device: '/dev/serial0', warmupS: 180, abc: true, intervalS: 60 },
   bme280: {
     enabled: false,
@@ -93,6 +100,7 @@ describe('configFromIni', () => {
     ['schedule', 'meta', '86400', 'meta', 86_400],
     ['schedule', 'history_backfill', 'off', 'historyBackfill', false],
     ['schedule', 'cron', '*/5 * * * *', 'cron', '*/5 * * * *'],
+    ['schedule', 'requests', 'D3,D7,E1 @ 3600; E7 @ 10', 'requests', 'D3,D7,E1 @ 3600; E7 @ 10'],
     ['routeB', 'meter_channel', '3C', 'meterChannel', 0x3c],
     ['routeB', 'meter_panid', '0x8888', 'meterPanid', 0x8888],
     [
@@ -227,6 +235,7 @@ describe('configFromIni', () => {
       "[routeB] meter_ipv6 = 2001:db8::1: must be the meter's link-local IPv6 address",
     ],
     ['schedule', 'cron', '*/5 * * *', 'a schedule is five fields'],
+    ['schedule', 'requests', 'E7 @ 5', '10 to 86400 seconds'],
     ['bme280', 'bus', '256', '[bme280] bus = 256: must be an I2C bus number from 0 to 255 (/dev/i2c-N)'],
     ['bme280', 'address', '0x78', '[bme280] address = 0x78: must be 0x76 or 0x77'],
     // 3 and 1 are the original power-consumption's register codes, read in legacy-keys.ts.
@@ -278,7 +287,7 @@ describe('configFromIni', () => {
     const e1 = failure('[schedule]\ninstantanous = 30');
     expect(e1.code).toBe('config.unknown-key');
     expect(e1.message).toBe(
-      '[schedule] instantanous: unknown key (did you mean instantaneous?); [schedule] takes instantaneous, cumulative, meta, history_backfill, cron (power_consumption.ini:2)',
+      '[schedule] instantanous: unknown key (did you mean instantaneous?); [schedule] takes instantaneous, cumulative, meta, history_backfill, cron, requests (power_consumption.ini:2)',
     );
     const e2 = failure('[sqhedule]\nmeta = 3600');
     expect(e2.code).toBe('config.unknown-section');

@@ -48,6 +48,8 @@ export interface PollerConfig {
     historyBackfill: boolean;
     /** Crontab expression (JST) replacing instantaneous/cumulative; undefined = the intervals. */
     cron: string | undefined;
+    /** keilog's requests (`E7 @ 30; E0,E3 @ 300`) replacing all three intervals; undefined = the intervals. */
+    requests: string | undefined;
   };
   co2: {
     /** Default false. */
@@ -178,6 +180,13 @@ export function configFromIni(
   });
   const config = values as unknown as PollerConfig;
   config.routeB.panCache ??= join(config.database.dataDir, 'pan-cache.json');
+  if (config.schedule.cron !== undefined && config.schedule.requests !== undefined) {
+    throw new ConfigError(
+      'config.invalid',
+      '[schedule] cron and requests are two ways to say when to read the meter: set one of them',
+      { context: { path: source, section: 'schedule', key: 'requests' } },
+    );
+  }
 
   const warnings: string[] = [...legacy.notices];
   for (const key of ['instantaneous', 'cumulative', 'meta'] as const) {

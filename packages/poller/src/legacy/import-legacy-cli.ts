@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
+  configCandidates,
   databaseTarget,
   describeTarget,
   findConfigFile,
@@ -111,6 +112,13 @@ export async function runImportLegacy(argv: readonly string[], io: CliIo): Promi
   let config: PollerConfig;
   try {
     const path = await findConfigFile(args.config, io.cwd);
+    if (path === undefined && !io.env.DATABASE_URL) {
+      // Without a file the target would be a new, empty embedded database: surely not meant.
+      io.stderr(
+        `import-legacy: no configuration file (looked for ${configCandidates(io.cwd).join(' and ')}): pass --config with your power_consumption.ini, or set DATABASE_URL`,
+      );
+      return 2;
+    }
     const loaded = await loadConfig({ ...(path ? { path } : {}), env: io.env, cwd: io.cwd });
     for (const w of loaded.warnings) io.stderr(`import-legacy: ${w}`);
     config = loaded.config;

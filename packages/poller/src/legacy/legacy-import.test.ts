@@ -229,5 +229,7 @@ describe('import-legacy from another database', () => {
     const { rows } = await target.pool.query('SELECT min(time) AS t FROM power_sample');
     expect(rows[0].t).toEqual(new Date(`${DAY}T00:00:00Z`));
     expect((await run(['--timezone', 'Mars/Olympus'])).code).toBe(2);
+    const none = await run(['--config', join(dir, 'missing.ini')]);
+    expect(none.code).toBe(2);
   });
 });

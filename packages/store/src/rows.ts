@@ -11,6 +11,7 @@ import type {
   NewMeterProperty,
   NewPowerSample,
   NewScanLog,
+  NewSensorReading,
 } from './schema.js';
 
 /**
@@ -41,6 +42,7 @@ export interface StoreRows {
   bme280_sample: NewBme280Sample;
   scan_log: NewScanLog;
   'extra.meter_property': NewMeterProperty;
+  'extra.sensor_reading': NewSensorReading;
 }
 
 export type RowKind = keyof StoreRows;
@@ -57,6 +59,7 @@ export const ROW_KINDS: readonly RowKind[] = [
   'bme280_sample',
   'scan_log',
   'extra.meter_property',
+  'extra.sensor_reading',
 ];
 
 const TIME_FIELDS = new Set(['time', 'slot', 'seen', 'first_seen', 'last_seen']);

@@ -111,6 +111,17 @@ export interface MeterPropertyTable {
   value: ColumnType<unknown, string | null, string | null>;
 }
 
+/** extra.sensor_reading (migration 014): one value of a serial sensor's line. */
+export interface SensorReadingTable {
+  /** The sensor: its device (or configured name). */
+  sensor: string;
+  /** The value's name in the line (`temp`, or the CSV column). */
+  name: string;
+  time: Timestamp;
+  value: number;
+  unit: string | null;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   meter: MeterTable;
@@ -122,6 +133,7 @@ export interface Database {
   bme280_sample: Bme280SampleTable;
   scan_log: ScanLogTable;
   'extra.meter_property': MeterPropertyTable;
+  'extra.sensor_reading': SensorReadingTable;
 }
 
 export type MeterRow = Selectable<MeterTable>;
@@ -142,3 +154,4 @@ export type NewCo2Sample = Insertable<Co2SampleTable>;
 export type NewBme280Sample = Insertable<Bme280SampleTable>;
 export type NewScanLog = Insertable<ScanLogTable>;
 export type NewMeterProperty = Insertable<MeterPropertyTable>;
+export type NewSensorReading = Insertable<SensorReadingTable>;

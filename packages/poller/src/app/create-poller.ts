@@ -7,6 +7,7 @@
 import type { Clock } from '@b-route/echonet';
 import { type OpenStoreOptions, openStore, type PollerStore } from './open-store.js';
 import { Poller, type PollerLogger, type PollerOptions } from './poller.js';
+import { SerialLineSensor, type SerialLineSensorOptions } from './serial-line-sensor.js';
 
 export interface CreatePollerOptions
   extends Omit<PollerOptions, 'sink' | 'slots' | 'databaseOnline' | 'clock' | 'logger'> {
@@ -14,10 +15,13 @@ export interface CreatePollerOptions
   readonly logger: PollerLogger;
   /** Where rows go: the database target, the spool and store tuning. */
   readonly store: Omit<OpenStoreOptions, 'clock' | 'logger'> & { readonly logger?: PollerLogger };
+  /** Serial sensors that print lines by themselves ([serial]); default none. */
+  readonly lineSensors?: readonly Omit<SerialLineSensorOptions, 'sink' | 'clock' | 'logger'>[];
 }
 
 export interface PollerApp {
   readonly poller: Poller;
+  readonly lineSensors: readonly SerialLineSensor[];
   readonly store: PollerStore;
   /** Starts polling (and the sensors); returns at once. */
   start(): void;
@@ -30,7 +34,7 @@ export interface PollerApp {
  *   'store.migration', 'store.spool'); nothing is left open then.
  */
 export async function createPoller(options: CreatePollerOptions): Promise<PollerApp> {
-  const { store: storeOptions, ...pollerOptions } = options;
+  const { store: storeOptions, lineSensors: lineOptions = [], ...pollerOptions } = options;
   const store = await openStore({
     ...storeOptions,
     clock: options.clock,
@@ -42,10 +46,26 @@ export async function createPoller(options: CreatePollerOptions): Promise<Poller
     slots: store.slots,
     databaseOnline: () => store.online,
   });
+  const lineSensors = lineOptions.map(
+    (o) =>
+      new SerialLineSensor({
+        ...o,
+        sink: store.sink,
+        clock: options.clock,
+        logger: options.logger as SerialLineSensorOptions['logger'],
+      }),
+  );
   return {
     poller,
     store,
-    start: () => poller.start(),
-    stop: () => poller.stop({ afterLoops: () => store.close() }),
+    lineSensors,
+    start: () => {
+      poller.start();
+      for (const s of lineSensors) s.start();
+    },
+    stop: async () => {
+      await Promise.all(lineSensors.map((s) => s.stop()));
+      await poller.stop({ afterLoops: () => store.close() });
+    },
   };
 }

@@ -19,6 +19,7 @@ import {
   requireRouteBCredentials,
 } from '../config/load-config.js';
 import { scheduleFromConfig } from '../schedule/config-schedule.js';
+import { parseUnits } from '../sensors/sensor-line.js';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.js';
 import { applyHemsFlags } from './hems-flags.js';
 
@@ -157,6 +158,7 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
       clock,
       logger,
       schedule: scheduleFromConfig(config.schedule),
+      ...(config.serial.enabled && !simulation ? { lineSensors: [serialSensorOptions(config.serial)] } : {}),
       historyBackfill: config.schedule.historyBackfill,
       sensors,
       store: {
@@ -197,6 +199,18 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
   shutdown.uninstall();
   removeToggle();
   return code;
+}
+
+/** [serial] → the options of its SerialLineSensor. */
+function serialSensorOptions(serial: PollerConfig['serial']) {
+  return {
+    device: serial.device,
+    baud: serial.baud,
+    format: serial.format,
+    ...(serial.columns !== undefined ? { columns: serial.columns.split(',').map((c) => c.trim()) } : {}),
+    ...(serial.units !== undefined ? { units: parseUnits(serial.units) } : {}),
+    ...(serial.name !== undefined ? { sensor: serial.name } : {}),
+  };
 }
 
 /** A fixed PAN (all three keys, checked by checkFixedPan) replaces the PAN cache: no scan. */

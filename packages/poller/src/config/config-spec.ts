@@ -20,6 +20,7 @@ import {
 } from '@b-route/store';
 import { parseCron } from '../schedule/cron.js';
 import { parseRequests } from '../schedule/requests.js';
+import { parseUnits } from '../sensors/sensor-line.js';
 
 const seconds = (def: number, min: number, max = 86_400): Field<number> =>
   integer(def, min, max, `an integer number of seconds ≥ ${min}${max < 86_400 ? ` and ≤ ${max}` : ''}`);
@@ -50,6 +51,22 @@ function linkLocalCheck(raw: string): Parsed<string> {
 function requestsCheck(raw: string): Parsed<string> {
   try {
     parseRequests(raw);
+    return { ok: true, value: raw };
+  } catch (e) {
+    return { ok: false, detail: (e as Error).message };
+  }
+}
+
+function columnsCheck(raw: string): Parsed<string> {
+  const names = raw.split(',').map((c) => c.trim());
+  return names.every((n) => n === '-' || /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(n))
+    ? { ok: true, value: raw }
+    : { ok: false };
+}
+
+function unitsCheck(raw: string): Parsed<string> {
+  try {
+    parseUnits(raw);
     return { ok: true, value: raw };
   } catch (e) {
     return { ok: false, detail: (e as Error).message };
@@ -135,6 +152,16 @@ export const CONFIG_SPEC = {
   cpu: {
     enabled: bool(false),
     interval_s: seconds(60, 5),
+  },
+  // keilog's serial sensors: an Arduino, XBee or TWELite printing lines on a serial port.
+  serial: {
+    enabled: bool(false),
+    device: text('/dev/ttyACM0', 'a serial device path or tcp://host:port', deviceCheck),
+    baud: numberChoice(9600, [9600, 19_200, 38_400, 57_600, 115_200, 230_400]),
+    format: choice('pairs', ['pairs', 'csv']),
+    columns: text(undefined, 'CSV column names separated by commas (- skips a column)', columnsCheck),
+    units: text(undefined, 'name:unit items separated by commas, e.g. temp:°C, hum:%', unitsCheck),
+    name: text(undefined, 'a name for the sensor column (default: the device)'),
   },
   log: {
     level: choice('info', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),

@@ -61,6 +61,15 @@ const DEFAULTS: PollerConfig = {
     intervalS: 60,
   },
   cpu: { enabled: false, intervalS: 60 },
+  serial: {
+    enabled: false,
+    device: '/dev/ttyACM0',
+    baud: 9600,
+    format: 'pairs',
+    columns: undefined,
+    units: undefined,
+    name: undefined,
+  },
   log: { level: 'info' },
 };
 
@@ -102,6 +111,13 @@ describe('configFromIni', () => {
     ['schedule', 'cron', '*/5 * * * *', 'cron', '*/5 * * * *'],
     ['schedule', 'requests', 'D3,D7,E1 @ 3600; E7 @ 10', 'requests', 'D3,D7,E1 @ 3600; E7 @ 10'],
     ['routeB', 'meter_channel', '3C', 'meterChannel', 0x3c],
+    ['serial', 'enabled', 'on', 'enabled', true],
+    ['serial', 'device', 'tcp://10.0.0.5:2000', 'device', 'tcp://10.0.0.5:2000'],
+    ['serial', 'baud', '115200', 'baud', 115_200],
+    ['serial', 'format', 'CSV', 'format', 'csv'],
+    ['serial', 'columns', '-, temp, hum', 'columns', '-, temp, hum'],
+    ['serial', 'units', 'temp:°C, hum:%', 'units', 'temp:°C, hum:%'],
+    ['serial', 'name', 'twelite-1', 'name', 'twelite-1'],
     ['routeB', 'meter_panid', '0x8888', 'meterPanid', 0x8888],
     [
       'routeB',

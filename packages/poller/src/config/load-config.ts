@@ -87,6 +87,22 @@ export interface PollerConfig {
     /** Default 60. */
     intervalS: number;
   };
+  serial: {
+    /** Read a serial sensor's lines. Default false. */
+    enabled: boolean;
+    /** Default /dev/ttyACM0 (an Arduino); tcp://host:port too. */
+    device: string;
+    /** Default 9600. */
+    baud: number;
+    /** `pairs` (name=value …) or `csv`. Default pairs. */
+    format: 'pairs' | 'csv';
+    /** CSV column names, comma-separated ('-' skips); required for csv. */
+    columns: string | undefined;
+    /** `name:unit, …`. Default none. */
+    units: string | undefined;
+    /** The sensor column. Default the device. */
+    name: string | undefined;
+  };
   log: {
     /** Default 'info'. */
     level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -180,6 +196,15 @@ export function configFromIni(
   });
   const config = values as unknown as PollerConfig;
   config.routeB.panCache ??= join(config.database.dataDir, 'pan-cache.json');
+  if (config.serial.enabled && config.serial.format === 'csv' && config.serial.columns === undefined) {
+    throw new ConfigError(
+      'config.missing',
+      '[serial] format = csv needs columns (the name of each CSV column)',
+      {
+        context: { path: source, section: 'serial', key: 'columns' },
+      },
+    );
+  }
   if (config.schedule.cron !== undefined && config.schedule.requests !== undefined) {
     throw new ConfigError(
       'config.invalid',

@@ -9,7 +9,8 @@
  *   process against the simulator's own process over TCP, in real time: first stored reading
  *   cold and with a cached PAN, CPU per meter request and per hour, steady and peak RSS
  *   (BENCH_POLLER_WINDOW_S sets the steady window, default 300 s);
- * - graph (`benchGraph`): query and render of a day, a month and a year of 10-second data.
+ * - graph (`benchGraph`): query and render of a day, a month and a year of 10-second data;
+ * - legacy (`benchLegacyImport`): import-legacy of a year of the original power-consumption's rows.
  * Each section runs in a process of its own (bench/run-section.ts), so memory figures are its
  * own. The poller and graph benchmarks use scratch databases on the shared test PostgreSQL
  * (data/test-postgres). A section that fails is reported in the table and makes the exit
@@ -30,7 +31,7 @@ interface Figure {
   readonly unit: string;
 }
 
-const SECTIONS = ['client', 'decode', 'poller', 'poller-process', 'graph'] as const;
+const SECTIONS = ['client', 'decode', 'poller', 'poller-process', 'graph', 'legacy'] as const;
 const RUN_SECTION = join(dirname(fileURLToPath(import.meta.url)), 'bench', 'run-section.ts');
 
 /** Runs one section in a child process; rejects with its error output when it fails. */

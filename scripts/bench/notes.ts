@@ -43,6 +43,11 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   [/^graph\.\w+\.(day|month|year)\.render/, 'chart.js on node-canvas, 1280×720 PNG'],
   [/^graph\.\w+\.(day|month|year)\.total/, 'query + render'],
   [/^graph\.\w+\.(day|month|year)\.points/, 'points drawn for the power series'],
+  [/^legacy\.year\.power_log_rows/, "a year of the original power-consumption's power_log, one row a minute"],
+  [/^legacy\.year\.all_rows/, 'power_log + temp_log, co2_log, bme280_log every 5 min'],
+  [/^legacy\.year\.import/, 'import-legacy of all five tables into the same database, batches of 20000'],
+  [/^legacy\.year\.power_log_import/, 'power_log alone: power_sample, energy_reading, energy_interval'],
+  [/^legacy\.year\.reimport/, 'second run with the progress table emptied: every row skipped by key'],
 ];
 
 export function noteFor(figure: string): string {

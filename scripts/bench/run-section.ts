@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/bench/run-section.ts <client|decode|poller|graph>`: one benchmark section in a
+ * `tsx scripts/bench/run-section.ts <client|decode|poller|graph|legacy>`: one benchmark section in a
  * process of its own (spawned by scripts/bench.ts), so that each starts cold and its memory
  * figures carry nothing of another section. Prints the figures as one JSON array on stdout; a
  * throw exits 1 with the stack on stderr.
@@ -22,6 +22,8 @@ async function run(section: string): Promise<Figures> {
       });
     case 'graph':
       return (await import('@b-route/graph/testing')).benchGraph();
+    case 'legacy':
+      return (await import('./legacy-bench.js')).benchLegacyImport();
     default:
       throw new Error(`unknown benchmark section "${section}"`);
   }

@@ -3,6 +3,7 @@ export { Backoff, type BackoffOptions, seededRandom } from '@b-route/core';
 export * from './cli/decode-stream.js';
 export * from './client/client-events.js';
 export * from './client/clock.js';
+export * from './client/fixed-pan.js';
 export * from './client/history-reader.js';
 export * from './client/logger.js';
 export * from './client/meter-client.js';

@@ -18,6 +18,8 @@ export * from './cli/args.js';
 export * from './cli/run.js';
 export * from './config/config-spec.js';
 export * from './config/load-config.js';
+export * from './legacy/import-legacy-cli.js';
+export * from './legacy/legacy-import.js';
 export * from './outputs/index.js';
 export * from './sensors/bme280.js';
 export * from './sensors/bme280-open.js';

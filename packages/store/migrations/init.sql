@@ -2,7 +2,7 @@
 -- CREATE OR REPLACE or ON CONFLICT, so running it again on a database that has it changes
 -- nothing. Needs PostgreSQL 14 or later (date_bin, CREATE OR REPLACE TRIGGER).
 --
---   psql -v ON_ERROR_STOP=1 -1 -f migrations/init.sql "postgres://user@host/dbname"
+--   psql -1 -f migrations/init.sql "postgres://user@host/dbname"
 --
 -- The poller applies the same file (then migrations/NNN_*.sql) by itself on start; `-1` makes
 -- psql run it in one transaction, as the poller does.
@@ -10,6 +10,30 @@
 -- Conventions: every time is timestamptz. `meter` is the meter's 64-bit MAC address (EPANDESC
 -- Addr) as 16 upper-case hex digits. Sensor tables carry a `sensor` name (host name for the
 -- CPU, device path or bus address for the others).
+
+-- A plain `psql -f` otherwise carries on past an error and the INSERT at the end would record
+-- version 1 over a half-built schema. The poller skips psql meta-commands (lines starting \).
+\set ON_ERROR_STOP on
+
+-- The original power-consumption (Python) keeps its own `scan_log` (channel, channel_page,
+-- pan_id, addr, lqi, pair_id, created_at) in schema public. Ours has other columns, so that
+-- table is moved to schema `legacy` (rows, sequence and all) before ours is created;
+-- `pnpm --filter poller import-legacy` copies its rows into ours. Its other tables (power_log,
+-- temp_log, co2_log, bme280_log) do not collide and stay where they are.
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = 'scan_log' AND column_name = 'addr')
+     AND NOT EXISTS (SELECT FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = 'scan_log' AND column_name = 'address') THEN
+    IF to_regclass('legacy.scan_log') IS NOT NULL THEN
+      RAISE EXCEPTION 'public.scan_log is the original power-consumption''s table and legacy.scan_log exists already: rename one of them, then run init.sql again';
+    END IF;
+    CREATE SCHEMA IF NOT EXISTS legacy;
+    ALTER TABLE public.scan_log SET SCHEMA legacy;
+    RAISE NOTICE 'moved the original power-consumption''s scan_log to legacy.scan_log (import it with pnpm --filter poller import-legacy)';
+  END IF;
+END $$;
 
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version    integer PRIMARY KEY,

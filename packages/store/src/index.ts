@@ -3,6 +3,7 @@ export * from './config/config-file.js';
 export * from './config/database-config.js';
 export * from './config/fields.js';
 export * from './config/ini.js';
+export * from './config/legacy-database.js';
 export * from './config/mask-url.js';
 export * from './config/read-text-file.js';
 export * from './config/settings.js';

@@ -91,7 +91,7 @@ function applyLocked(
         logger.info({ version: m.version, name: m.name }, 'applying schema migration');
         try {
           await sql`BEGIN`.execute(conn);
-          await sql.raw(text).execute(conn);
+          await sql.raw(withoutPsqlMetaCommands(text)).execute(conn);
           await sql`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${m.name}) ON CONFLICT (version) DO NOTHING`.execute(
             conn,
           );
@@ -113,6 +113,15 @@ function applyLocked(
         .catch(() => undefined);
     }
   });
+}
+
+/**
+ * The SQL of a migration file without its psql meta-commands (`\set ON_ERROR_STOP on`, lines
+ * starting with a backslash), which only psql understands; each becomes an empty comment so line
+ * numbers in server errors stay right.
+ */
+export function withoutPsqlMetaCommands(text: string): string {
+  return text.replace(/^[ \t]*\\.*$/gm, '--');
 }
 
 const NUMBERED = /^(\d{3,})_([a-z0-9][a-z0-9_-]*)\.sql$/;

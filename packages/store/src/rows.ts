@@ -8,8 +8,10 @@ import type {
   NewCpuTemperature,
   NewEnergyInterval,
   NewEnergyReading,
+  NewMeterProperty,
   NewPowerSample,
   NewScanLog,
+  NewSensorReading,
 } from './schema.js';
 
 /**
@@ -39,6 +41,8 @@ export interface StoreRows {
   co2_sample: NewCo2Sample;
   bme280_sample: NewBme280Sample;
   scan_log: NewScanLog;
+  'extra.meter_property': NewMeterProperty;
+  'extra.sensor_reading': NewSensorReading;
 }
 
 export type RowKind = keyof StoreRows;
@@ -54,6 +58,8 @@ export const ROW_KINDS: readonly RowKind[] = [
   'co2_sample',
   'bme280_sample',
   'scan_log',
+  'extra.meter_property',
+  'extra.sensor_reading',
 ];
 
 const TIME_FIELDS = new Set(['time', 'slot', 'seen', 'first_seen', 'last_seen']);

@@ -99,6 +99,29 @@ export interface ScanLogTable {
   side: number | null;
 }
 
+/** extra.meter_property (migration 013): a property with no column of its own. */
+export interface MeterPropertyTable {
+  meter: string;
+  time: Timestamp;
+  /** ECHONET Lite property code, 0x80–0xFF. */
+  epc: number;
+  /** The EDT as upper-case hex. */
+  edt: string;
+  /** The decoded value (JSON), or null for a property the table does not know. */
+  value: ColumnType<unknown, string | null, string | null>;
+}
+
+/** extra.sensor_reading (migration 014): one value of a serial sensor's line. */
+export interface SensorReadingTable {
+  /** The sensor: its device (or configured name). */
+  sensor: string;
+  /** The value's name in the line (`temp`, or the CSV column). */
+  name: string;
+  time: Timestamp;
+  value: number;
+  unit: string | null;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   meter: MeterTable;
@@ -109,6 +132,8 @@ export interface Database {
   co2_sample: Co2SampleTable;
   bme280_sample: Bme280SampleTable;
   scan_log: ScanLogTable;
+  'extra.meter_property': MeterPropertyTable;
+  'extra.sensor_reading': SensorReadingTable;
 }
 
 export type MeterRow = Selectable<MeterTable>;
@@ -128,3 +153,5 @@ export type NewCpuTemperature = Insertable<CpuTemperatureTable>;
 export type NewCo2Sample = Insertable<Co2SampleTable>;
 export type NewBme280Sample = Insertable<Bme280SampleTable>;
 export type NewScanLog = Insertable<ScanLogTable>;
+export type NewMeterProperty = Insertable<MeterPropertyTable>;
+export type NewSensorReading = Insertable<SensorReadingTable>;

@@ -30,6 +30,8 @@ export interface PanCacheStore {
   load(): Promise<PanCache | undefined>;
   save(pan: PanCache): Promise<void>;
   clear(): Promise<void>;
+  /** The PAN is fixed by the operator: join it or fail, never scan (FixedPanStore). */
+  readonly noScan?: boolean;
 }
 
 const HEX16 = /^[0-9A-Fa-f]{16}$/;

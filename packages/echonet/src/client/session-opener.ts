@@ -215,9 +215,16 @@ export async function establishSession(h: OpenerHooks, s: OpenerSettings): Promi
   if (cached && panMatchesId(cached, s.rbid)) {
     try {
       if ((await joinPan(h, s, cached)) === 'joined') return cached;
+      if (s.panStore.noScan) {
+        throw new EchonetError(
+          'join.credentials',
+          'the meter at the configured channel/PAN ID/address refused the PANA authentication: check the B-route ID and password',
+          { context: { channel: cached.channel, panId: cached.panId } },
+        );
+      }
       h.log.info({}, 'cached PAN refused the join; scanning');
     } catch (err) {
-      if (!isEchonetError(err, 'join.no-answer')) throw err;
+      if (!isEchonetError(err, 'join.no-answer') || s.panStore.noScan) throw err;
       h.log.info({}, 'cached PAN did not answer; scanning');
     }
   }

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_MIGRATIONS_DIR, StoreWriter } from '@b-route/store';
+import { DEFAULT_MIGRATIONS_DIR, StoreWriter, withoutPsqlMetaCommands } from '@b-route/store';
 import { createTestDatabase, type TestDatabase, withTestDatabase } from '@b-route/store/testing';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -309,9 +309,9 @@ describe('rollups kept by the database', () => {
     // As if the rollup had been created after these samples were stored.
     await sql`TRUNCATE rollup.bme280_sample`.execute(pg.db);
     const init = await readFile(join(DEFAULT_MIGRATIONS_DIR, 'init.sql'), 'utf8');
-    await sql.raw(init).execute(pg.db);
+    await sql.raw(withoutPsqlMetaCommands(init)).execute(pg.db);
     expect(await mismatches(pg.db, BME280_ROLLUP)).toEqual([]);
-    await sql.raw(init).execute(pg.db);
+    await sql.raw(withoutPsqlMetaCommands(init)).execute(pg.db);
     expect(await mismatches(pg.db, BME280_ROLLUP)).toEqual([]);
     expect(await rollupRows(pg.db, 'bme280_sample')).toBe(60 + 5);
   });

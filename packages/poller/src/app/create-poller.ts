@@ -9,6 +9,7 @@ import { type AttachedOutputs, attachOutputs } from '../outputs/attach-outputs.j
 import type { OutputsSetup } from '../outputs/open-outputs.js';
 import { type OpenStoreOptions, openStore, type PollerStore } from './open-store.js';
 import { Poller, type PollerLogger, type PollerOptions } from './poller.js';
+import { SerialLineSensor, type SerialLineSensorOptions } from './serial-line-sensor.js';
 
 export interface CreatePollerOptions
   extends Omit<PollerOptions, 'sink' | 'slots' | 'databaseOnline' | 'clock' | 'logger'> {
@@ -18,10 +19,13 @@ export interface CreatePollerOptions
   readonly store: Omit<OpenStoreOptions, 'clock' | 'logger'> & { readonly logger?: PollerLogger };
   /** Where readings go besides the database (MQTT, Prometheus, files…); `outputsFromConfig`. */
   readonly outputs?: OutputsSetup;
+  /** Serial sensors that print lines by themselves ([serial]); default none. */
+  readonly lineSensors?: readonly Omit<SerialLineSensorOptions, 'sink' | 'clock' | 'logger'>[];
 }
 
 export interface PollerApp {
   readonly poller: Poller;
+  readonly lineSensors: readonly SerialLineSensor[];
   readonly store: PollerStore;
   /** The outputs besides the database, when any are on. */
   readonly outputs: AttachedOutputs | undefined;
@@ -36,7 +40,12 @@ export interface PollerApp {
  *   'store.migration', 'store.spool'); nothing is left open then.
  */
 export async function createPoller(options: CreatePollerOptions): Promise<PollerApp> {
-  const { store: storeOptions, outputs: outputsSetup, ...pollerOptions } = options;
+  const {
+    store: storeOptions,
+    outputs: outputsSetup,
+    lineSensors: lineOptions = [],
+    ...pollerOptions
+  } = options;
   const store = await openStore({
     ...storeOptions,
     clock: options.clock,
@@ -59,25 +68,41 @@ export async function createPoller(options: CreatePollerOptions): Promise<Poller
     await store.close();
     throw err;
   }
+  const sink = outputs ? outputs.hub.wrap(store.sink) : store.sink;
   poller = new Poller({
     ...pollerOptions,
-    sink: outputs ? outputs.hub.wrap(store.sink) : store.sink,
+    sink,
     slots: store.slots,
     databaseOnline: () => store.online,
   });
+  const lineSensors = lineOptions.map(
+    (o) =>
+      new SerialLineSensor({
+        ...o,
+        sink,
+        clock: options.clock,
+        logger: options.logger as SerialLineSensorOptions['logger'],
+      }),
+  );
   const started = poller;
   return {
     poller: started,
+    lineSensors,
     store,
     outputs,
-    start: () => started.start(),
-    stop: () =>
-      started.stop({
+    start: () => {
+      started.start();
+      for (const s of lineSensors) s.start();
+    },
+    stop: async () => {
+      await Promise.all(lineSensors.map((s) => s.stop()));
+      await started.stop({
         afterLoops: async () => {
           // The database first: outputs drain after every row is stored or spooled.
           await store.close();
           await outputs?.stop();
         },
-      }),
+      });
+    },
   };
 }

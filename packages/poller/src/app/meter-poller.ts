@@ -11,6 +11,7 @@ import { sleepUntil } from './clock.js';
 import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
 import type { ImplausibleReason } from './plausible-sink.js';
+import { meterPropertyEntries } from './property-rows.js';
 import { EPC, energyReadingEntry, pollIntervalEntries, powerSampleEntry, type Readings } from './rows.js';
 import { put, type RowSink } from './sink.js';
 
@@ -121,6 +122,7 @@ export class MeterPoller {
     this.#put(meterEntry);
     this.#noteSentinels(id, at, readings);
     this.#put(powerSampleEntry(id, at, readings));
+    for (const entry of meterPropertyEntries(id, at, readings)) this.#put(entry);
     const facts = identity.factsFor(id);
     if (!facts) {
       if (readings.has(EPC.normal))

@@ -48,6 +48,7 @@ describe('parseCliArgs', () => {
       help: false,
       outputs: [],
       format: undefined,
+      hems: { debug: false },
     });
     expect(parseCliArgs(['-h']).help).toBe(true);
   });

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { DONGLE_MODELS, type DongleModel } from '@b-route/echonet';
 import { TEXT_FORMATS, type TextFormat } from '../outputs/formats.js';
 import { OUTPUT_NAMES, type OutputName } from '../outputs/output-config.js';
+import { HEMS_OPTIONS, HEMS_USAGE, type HemsFlags, parseHemsFlags } from './hems-flags.js';
 
 export interface CliArgs {
   /** -t: record the CPU temperature. */
@@ -28,6 +29,8 @@ export interface CliArgs {
   readonly outputs: readonly OutputName[];
   /** --format: of the stdout and file outputs. */
   readonly format: TextFormat | undefined;
+  /** The HEMS data collector's flags (hems-flags.ts). */
+  readonly hems: HemsFlags;
 }
 
 export class UsageError extends Error {
@@ -57,6 +60,8 @@ Options:
       --format F     ${TEXT_FORMATS.join('|')}: format of the stdout and file outputs (default json)
   -h, --help         show this help
 
+${HEMS_USAGE.trimStart()}
+
 Sensors can also be switched on in the configuration ([cpu], [co2], [bme280] enabled = on).
 Signals: SIGINT/SIGTERM/SIGHUP stop gracefully; SIGUSR1 toggles debug logging.`;
 
@@ -85,6 +90,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         help: { type: 'boolean', short: 'h' },
         output: { type: 'string', multiple: true },
         format: { type: 'string' },
+        ...HEMS_OPTIONS,
       },
     }));
   } catch (e) {
@@ -95,6 +101,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (values[name] !== undefined && !simulate) throw new UsageError(`--${name} needs --simulate`);
   }
   if (values.config === '') throw new UsageError('--config needs a file name');
+  let hems: HemsFlags;
+  try {
+    hems = parseHemsFlags(values as Readonly<Record<string, string | boolean | undefined>>);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   return {
     cpu: values.cpu === true,
     co2: values.co2 === true,
@@ -118,6 +130,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     info: values.info === true,
     help: values.help === true,
     ...outputFlags(values.output as string[] | undefined, values.format as string | undefined),
+    hems,
   };
 }
 

@@ -4,19 +4,26 @@
  * (database refused, stop timed out), 2 for a usage or configuration problem.
  */
 import { join } from 'node:path';
-import { type Clock, MeterClient, systemClock } from '@b-route/echonet';
+import { type Clock, FixedPanStore, fixedPan, MeterClient, systemClock } from '@b-route/echonet';
 import { ConfigError, configCandidates, databaseTarget, findConfigFile, spoolOptions } from '@b-route/store';
 import { createPoller, type PollerApp } from '../app/create-poller.js';
 import { formatDongleInfo, readDongleInfo } from '../app/dongle-info.js';
 import { enabledSensors, hardwareSensorSources } from '../app/hardware-sensors.js';
 import { createLogger, installDebugToggle, type Logger } from '../app/logger.js';
-import { meterSchedule } from '../app/meter-poller.js';
 import { installShutdown } from '../app/shutdown.js';
 import type { Simulation } from '../app/simulate.js';
-import { loadConfig, type PollerConfig, requireRouteBCredentials } from '../config/load-config.js';
+import {
+  checkFixedPan,
+  loadConfig,
+  type PollerConfig,
+  requireRouteBCredentials,
+} from '../config/load-config.js';
 import { outputsFromConfig } from '../outputs/open-outputs.js';
 import { applyOutputFlags } from '../outputs/output-config.js';
+import { scheduleFromConfig } from '../schedule/config-schedule.js';
+import { parseUnits } from '../sensors/sensor-line.js';
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from './args.js';
+import { applyHemsFlags } from './hems-flags.js';
 
 export interface CliIo {
   readonly stdout: (line: string) => void;
@@ -62,6 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       env: io.env,
       cwd: io.cwd,
     }));
+    config = applyHemsFlags(config, args.hems);
+    checkFixedPan(config);
     applyOutputFlags(config, args);
     if (!args.simulate && !args.info) requireRouteBCredentials(config);
   } catch (e) {
@@ -151,7 +160,8 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
       client,
       clock,
       logger,
-      schedule: meterSchedule(config.schedule),
+      schedule: scheduleFromConfig(config.schedule),
+      ...(config.serial.enabled && !simulation ? { lineSensors: [serialSensorOptions(config.serial)] } : {}),
       historyBackfill: config.schedule.historyBackfill,
       sensors,
       store: {
@@ -195,6 +205,29 @@ async function poll(args: CliArgs, config: PollerConfig, io: CliIo, logger: Logg
   return code;
 }
 
+/** [serial] → the options of its SerialLineSensor. */
+function serialSensorOptions(serial: PollerConfig['serial']) {
+  return {
+    device: serial.device,
+    baud: serial.baud,
+    format: serial.format,
+    ...(serial.columns !== undefined ? { columns: serial.columns.split(',').map((c) => c.trim()) } : {}),
+    ...(serial.units !== undefined ? { units: parseUnits(serial.units) } : {}),
+    ...(serial.name !== undefined ? { sensor: serial.name } : {}),
+  };
+}
+
+/** A fixed PAN (all three keys, checked by checkFixedPan) replaces the PAN cache: no scan. */
+function fixedPanOption(
+  routeB: PollerConfig['routeB'],
+): { panCache: FixedPanStore } | { panCachePath: string } {
+  const { meterChannel, meterPanid, meterIpv6 } = routeB;
+  if (meterChannel === undefined || meterPanid === undefined || meterIpv6 === undefined) {
+    return { panCachePath: routeB.panCache };
+  }
+  return { panCache: new FixedPanStore(fixedPan(meterChannel, meterPanid, meterIpv6)) };
+}
+
 function hardwareClient(config: PollerConfig, clock: Clock, logger: Logger): MeterClient {
   const { routeB } = requireRouteBCredentials(config);
   return new MeterClient({
@@ -205,7 +238,7 @@ function hardwareClient(config: PollerConfig, clock: Clock, logger: Logger): Met
     ...(routeB.dongle === 'auto' ? {} : { model: routeB.dongle }),
     requestTimeoutMs: routeB.timeoutS * 1000,
     retries: routeB.retries,
-    panCachePath: routeB.panCache,
+    ...fixedPanOption(routeB),
     clock,
     logger,
   });

@@ -36,9 +36,19 @@ const DEFAULTS: PollerConfig = {
     timeoutS: 10,
     retries: 3,
     panCache: '/etc/power/data/pan-cache.json',
+    meterChannel: undefined,
+    meterPanid: undefined,
+    meterIpv6: undefined,
   },
   database: { url: undefined, dataDir: '/etc/power/data', embeddedPort: 54_329, spoolMaxMb: 64 },
-  schedule: { instantaneous: 30, cumulative: 300, meta: 3600, historyBackfill: true },
+  schedule: {
+    instantaneous: 30,
+    cumulative: 300,
+    meta: 3600,
+    historyBackfill: true,
+    cron: undefined,
+    requests: undefined,
+  },
   co2: { enabled: false, device: '/dev/serial0', warmupS: 180, abc: true, intervalS: 60 },
   bme280: {
     enabled: false,
@@ -52,6 +62,15 @@ const DEFAULTS: PollerConfig = {
     intervalS: 60,
   },
   cpu: { enabled: false, intervalS: 60 },
+  serial: {
+    enabled: false,
+    device: '/dev/ttyACM0',
+    baud: 9600,
+    format: 'pairs',
+    columns: undefined,
+    units: undefined,
+    name: undefined,
+  },
   log: { level: 'info' },
   ...outputDefaults(BASE),
 };
@@ -91,6 +110,24 @@ describe('configFromIni', () => {
     ['schedule', 'cumulative', '600', 'cumulative', 600],
     ['schedule', 'meta', '86400', 'meta', 86_400],
     ['schedule', 'history_backfill', 'off', 'historyBackfill', false],
+    ['schedule', 'cron', '*/5 * * * *', 'cron', '*/5 * * * *'],
+    ['schedule', 'requests', 'D3,D7,E1 @ 3600; E7 @ 10', 'requests', 'D3,D7,E1 @ 3600; E7 @ 10'],
+    ['routeB', 'meter_channel', '3C', 'meterChannel', 0x3c],
+    ['serial', 'enabled', 'on', 'enabled', true],
+    ['serial', 'device', 'tcp://10.0.0.5:2000', 'device', 'tcp://10.0.0.5:2000'],
+    ['serial', 'baud', '115200', 'baud', 115_200],
+    ['serial', 'format', 'CSV', 'format', 'csv'],
+    ['serial', 'columns', '-, temp, hum', 'columns', '-, temp, hum'],
+    ['serial', 'units', 'temp:°C, hum:%', 'units', 'temp:°C, hum:%'],
+    ['serial', 'name', 'twelite-1', 'name', 'twelite-1'],
+    ['routeB', 'meter_panid', '0x8888', 'meterPanid', 0x8888],
+    [
+      'routeB',
+      'meter_ipv6',
+      'FE80:0000:0000:0000:021C:6400:6014:21A3',
+      'meterIpv6',
+      'FE80:0000:0000:0000:021C:6400:6014:21A3',
+    ],
     ['schedule', 'history_backfill', 'No', 'historyBackfill', false],
     ['co2', 'enabled', 'on', 'enabled', true],
     ['co2', 'enabled', 'TRUE', 'enabled', true],
@@ -204,12 +241,27 @@ describe('configFromIni', () => {
     ['co2', 'abc', '2', '[co2] abc = 2: must be on or off'],
     ['co2', 'interval_s', '4', '[co2] interval_s = 4: must be an integer number of seconds ≥ 5'],
     ['bme280', 'enabled', 'y', 'must be on or off'],
+    [
+      'routeB',
+      'meter_channel',
+      '20',
+      '[routeB] meter_channel = 20: must be a channel in hex as EPANDESC prints it, 21 to 3C',
+    ],
+    [
+      'routeB',
+      'meter_ipv6',
+      '2001:db8::1',
+      "[routeB] meter_ipv6 = 2001:db8::1: must be the meter's link-local IPv6 address",
+    ],
+    ['schedule', 'cron', '*/5 * * *', 'a schedule is five fields'],
+    ['schedule', 'requests', 'E7 @ 5', '10 to 86400 seconds'],
     ['bme280', 'bus', '256', '[bme280] bus = 256: must be an I2C bus number from 0 to 255 (/dev/i2c-N)'],
     ['bme280', 'address', '0x78', '[bme280] address = 0x78: must be 0x76 or 0x77'],
-    ['bme280', 'osrs_t', '3', '[bme280] osrs_t = 3: must be one of 0, 1, 2, 4, 8, 16'],
+    // 3 and 1 are the original power-consumption's register codes, read in legacy-keys.ts.
+    ['bme280', 'osrs_t', '12', '[bme280] osrs_t = 12: must be one of 0, 1, 2, 4, 8, 16'],
     ['bme280', 'osrs_p', '32', 'must be one of 0, 1, 2, 4, 8, 16'],
     ['bme280', 'osrs_h', 'x1', 'must be one of 0, 1, 2, 4, 8, 16'],
-    ['bme280', 'filter', '1', '[bme280] filter = 1: must be one of 0, 2, 4, 8, 16'],
+    ['bme280', 'filter', '32', '[bme280] filter = 32: must be one of 0, 2, 4, 8, 16'],
     [
       'bme280',
       'standby_ms',
@@ -254,7 +306,7 @@ describe('configFromIni', () => {
     const e1 = failure('[schedule]\ninstantanous = 30');
     expect(e1.code).toBe('config.unknown-key');
     expect(e1.message).toBe(
-      '[schedule] instantanous: unknown key (did you mean instantaneous?); [schedule] takes instantaneous, cumulative, meta, history_backfill (power_consumption.ini:2)',
+      '[schedule] instantanous: unknown key (did you mean instantaneous?); [schedule] takes instantaneous, cumulative, meta, history_backfill, cron, requests (power_consumption.ini:2)',
     );
     const e2 = failure('[sqhedule]\nmeta = 3600');
     expect(e2.code).toBe('config.unknown-section');

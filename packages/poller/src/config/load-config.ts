@@ -10,6 +10,7 @@ import type { DongleModel } from '@b-route/echonet';
 import { ConfigError, type DatabaseConfig, parseIni, readConfigText, readSettings } from '@b-route/store';
 import type { OutputsConfig } from '../outputs/output-config.js';
 import { CONFIG_SPEC, type ConfigSection, ENV_OVERRIDES, SCHEDULE_WARN_BELOW_S } from './config-spec.js';
+import { translateLegacyKeys } from './legacy-keys.js';
 
 /** The output sections (`[mqtt]`, `[prometheus]`, …) are documented in `OutputsConfig`. */
 export interface PollerConfig extends OutputsConfig {
@@ -30,6 +31,12 @@ export interface PollerConfig extends OutputsConfig {
     retries: number;
     /** Absolute path of the PAN cache file. Default <dataDir>/pan-cache.json. */
     panCache: string;
+    /** Fixed PAN channel (0x21–0x3C); with meterPanid and meterIpv6, no scan. Default unset. */
+    meterChannel: number | undefined;
+    /** Fixed PAN ID. Default unset. */
+    meterPanid: number | undefined;
+    /** The meter's link-local IPv6 (fixed PAN). Default unset. */
+    meterIpv6: string | undefined;
   };
   database: DatabaseConfig;
   schedule: {
@@ -41,6 +48,10 @@ export interface PollerConfig extends OutputsConfig {
     meta: number;
     /** Fill missing 30-minute slots from the meter's history (E2/E4). Default true. */
     historyBackfill: boolean;
+    /** Crontab expression (JST) replacing instantaneous/cumulative; undefined = the intervals. */
+    cron: string | undefined;
+    /** keilog's requests (`E7 @ 30; E0,E3 @ 300`) replacing all three intervals; undefined = the intervals. */
+    requests: string | undefined;
   };
   co2: {
     /** Default false. */
@@ -78,6 +89,22 @@ export interface PollerConfig extends OutputsConfig {
     /** Default 60. */
     intervalS: number;
   };
+  serial: {
+    /** Read a serial sensor's lines. Default false. */
+    enabled: boolean;
+    /** Default /dev/ttyACM0 (an Arduino); tcp://host:port too. */
+    device: string;
+    /** Default 9600. */
+    baud: number;
+    /** `pairs` (name=value …) or `csv`. Default pairs. */
+    format: 'pairs' | 'csv';
+    /** CSV column names, comma-separated ('-' skips); required for csv. */
+    columns: string | undefined;
+    /** `name:unit, …`. Default none. */
+    units: string | undefined;
+    /** The sensor column. Default the device. */
+    name: string | undefined;
+  };
   log: {
     /** Default 'info'. */
     level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -96,7 +123,7 @@ void specMatchesConfig;
 export interface LoadConfigOptions {
   /** The file to read; undefined = no file (defaults and environment only). */
   readonly path?: string;
-  /** Usually process.env; only B_ROUTE_ID, B_ROUTE_PASSWORD and DATABASE_URL are read. */
+  /** Usually process.env; only B_ROUTE_ID, B_ROUTE_PASSWORD, SERIAL_PORT, SERIAL_RATE and DATABASE_URL are read. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile?: (path: string) => Promise<string>;
   readonly statFile?: (path: string) => Promise<{ readonly mode: number }>;
@@ -150,7 +177,16 @@ export function configFromIni(
   options: ConfigFromIniOptions,
 ): { config: PollerConfig; warnings: string[]; secretsInFile: boolean } {
   const source = options.source ?? 'config';
-  const doc = parseIni(text, source);
+  const legacy = translateLegacyKeys(parseIni(text, source), source);
+  const doc = legacy.doc;
+  if (legacy.fromPowerConsumption && !doc.has('database') && !options.env.DATABASE_URL) {
+    // Its db_url was deleted: starting a new, empty embedded PostgreSQL would hide the history.
+    throw new ConfigError(
+      'config.missing',
+      `${source} is a power-consumption file without db_url: set [database] url = <your power-consumption database> (then run pnpm --filter poller import-legacy), or add a [database] section (data_dir = data) to start a new embedded database`,
+      { context: { path: source, section: 'database', key: 'url' } },
+    );
+  }
   const secretsInFile =
     (doc.get('routeb')?.entries.get('id')?.value ?? '') !== '' ||
     (doc.get('routeb')?.entries.get('password')?.value ?? '') !== '';
@@ -162,8 +198,24 @@ export function configFromIni(
   });
   const config = values as unknown as PollerConfig;
   config.routeB.panCache ??= join(config.database.dataDir, 'pan-cache.json');
+  if (config.serial.enabled && config.serial.format === 'csv' && config.serial.columns === undefined) {
+    throw new ConfigError(
+      'config.missing',
+      '[serial] format = csv needs columns (the name of each CSV column)',
+      {
+        context: { path: source, section: 'serial', key: 'columns' },
+      },
+    );
+  }
+  if (config.schedule.cron !== undefined && config.schedule.requests !== undefined) {
+    throw new ConfigError(
+      'config.invalid',
+      '[schedule] cron and requests are two ways to say when to read the meter: set one of them',
+      { context: { path: source, section: 'schedule', key: 'requests' } },
+    );
+  }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...legacy.notices];
   for (const key of ['instantaneous', 'cumulative', 'meta'] as const) {
     const s = config.schedule[key];
     if (s < SCHEDULE_WARN_BELOW_S) {
@@ -173,6 +225,22 @@ export function configFromIni(
     }
   }
   return { config, warnings, secretsInFile };
+}
+
+/**
+ * meter_channel, meter_panid and meter_ipv6 go together.
+ * @throws ConfigError 'config.invalid'
+ */
+export function checkFixedPan(config: PollerConfig): void {
+  const { meterChannel, meterPanid, meterIpv6 } = config.routeB;
+  const set = [meterChannel, meterPanid, meterIpv6].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) {
+    throw new ConfigError(
+      'config.invalid',
+      '[routeB] meter_channel, meter_panid and meter_ipv6 (--meter-channel, --meter-panid, --meter-ipv6) fix the PAN only all together: set all three, or none to scan',
+      { context: { section: 'routeB', key: 'meter_channel' } },
+    );
+  }
 }
 
 /**

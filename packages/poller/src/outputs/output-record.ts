@@ -7,7 +7,15 @@
  */
 import type { StoreEntry } from '@b-route/store';
 
-export type OutputKind = 'power' | 'energy' | 'interval' | 'sensor' | 'meter' | 'link' | 'session';
+export type OutputKind =
+  | 'power'
+  | 'energy'
+  | 'interval'
+  | 'sensor'
+  | 'meter'
+  | 'link'
+  | 'session'
+  | 'property';
 
 export type OutputValue = number | string | null;
 
@@ -105,6 +113,21 @@ export function toRecord(entry: StoreEntry): OutputRecord {
         channel: r.channel,
         pan_id: r.pan_id,
       });
+    }
+    case 'extra.meter_property': {
+      const r = entry.row;
+      const epc = r.epc.toString(16).toUpperCase().padStart(2, '0');
+      return record('property', r.meter, r.time, { epc, edt: r.edt }, `property/${epc}`);
+    }
+    case 'extra.sensor_reading': {
+      const r = entry.row;
+      return record(
+        'sensor',
+        r.sensor,
+        r.time,
+        { [r.name]: r.value, ...(r.unit === null || r.unit === undefined ? {} : { unit: r.unit }) },
+        `sensor/${r.name}`,
+      );
     }
   }
 }

@@ -13,6 +13,11 @@ export interface ScheduleEntry {
   readonly epcs: readonly number[];
   /** Cycle length in milliseconds; boundaries are multiples of it since the Unix epoch. */
   readonly periodMs: number;
+  /**
+   * Instead of `periodMs`: the next instant strictly after `now` this entry is due (a crontab
+   * schedule, cron.ts). Entries due at the same instant still share one frame.
+   */
+  readonly next?: (now: number) => number;
 }
 
 export interface DueSet {
@@ -31,9 +36,10 @@ export interface DueSet {
  */
 export function nextDue(entries: readonly ScheduleEntry[], now: number): DueSet {
   if (entries.length === 0) throw new Error('nextDue: the schedule has no entries');
+  const next = (e: ScheduleEntry) => (e.next ? e.next(now) : nextBoundary(e.periodMs, now));
   let at = Number.POSITIVE_INFINITY;
-  for (const e of entries) at = Math.min(at, nextBoundary(e.periodMs, now));
-  const due = entries.filter((e) => nextBoundary(e.periodMs, now) === at);
+  for (const e of entries) at = Math.min(at, next(e));
+  const due = entries.filter((e) => next(e) === at);
   const epcs: number[] = [];
   for (const e of due) for (const epc of e.epcs) if (!epcs.includes(epc)) epcs.push(epc);
   return { at, entries: due, epcs };

@@ -8,6 +8,7 @@ import type { DatabaseTarget } from '../db.js';
 import type { SpoolOptions } from '../spool.js';
 import { integer, path, text } from './fields.js';
 import { parseIni } from './ini.js';
+import { translateLegacyDatabase } from './legacy-database.js';
 import { maskUrlPassword } from './mask-url.js';
 import { readConfigText, readSettings } from './settings.js';
 
@@ -59,7 +60,11 @@ export async function loadDatabaseConfig(options: LoadDatabaseConfigOptions): Pr
   const cwd = options.cwd ?? process.cwd();
   const file = options.path === undefined ? undefined : resolve(cwd, options.path);
   const source = file ?? 'config';
-  const doc = parseIni(file === undefined ? '' : await readConfigText(file), source);
+  // An old power_consumption.ini names the database in [routeB] db_url.
+  const { doc } = translateLegacyDatabase(
+    parseIni(file === undefined ? '' : await readConfigText(file), source),
+    source,
+  );
   const values = readSettings(
     doc,
     { database: DATABASE_SECTION },

@@ -1,8 +1,10 @@
 /**
  * Against a real mosquitto, with a real MQTT client subscribed as Home Assistant would be: the
  * discovery config obeys HA's rules, state follows the readings, availability and last will
- * work, discovery comes again on HA's birth message, and a broker restart loses no reading.
+ * work, discovery comes again on HA's birth message, a broker restart loses no reading, and TLS
+ * with a private CA delivers while a server the CA did not sign is refused.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { OutputHub } from './output-hub.js';
 import { haDiscoveryProblems } from './testing/ha-rules.js';
 import { type Mosquitto, mosquitto, mosquittoPath } from './testing/mosquitto.js';
 import { ENTRIES, METER, powerRecords, until } from './testing/records.js';
+import { makeTestCerts, opensslPath } from './testing/tls-certs.js';
 
 const haveBroker = mosquittoPath() !== undefined;
 if (!haveBroker)
@@ -232,6 +235,68 @@ describe.skipIf(!haveBroker)('mqttOutput with a user name and password', () => {
       await until(() => hub.stats()[1]!.delivered === 10, 10_000, 'delivery with the right password');
       await until(() => hub.stats()[0]!.failures > 2, 10_000, 'refusals');
       expect(hub.stats()[0]).toMatchObject({ delivered: 0, pending: 10, down: true });
+    } finally {
+      await hub.stop(100);
+      await broker.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!haveBroker || !opensslPath())('mqttOutput over TLS', () => {
+  it('delivers to a TLS listener trusting a private CA, and refuses a server the CA did not sign', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outputs-mqtt-tls-'));
+    const certs = await makeTestCerts(dir);
+    const broker = await mosquitto(join(dir, 'broker'), { tls: certs });
+    await broker.start();
+    const logger = memoryLogger();
+    const trusted = mqttOutput({
+      url: broker.url,
+      caFile: certs.caFile,
+      clientId: 'tls-good',
+      reconnectMs: 100,
+      logger,
+    });
+    const untrusted = mqttOutput({
+      url: broker.url,
+      caFile: certs.otherCaFile,
+      clientId: 'tls-bad',
+      reconnectMs: 100,
+      logger,
+    });
+    const hub = await OutputHub.open({
+      outputs: [
+        { target: trusted, runner: { retryMs: 50, retryMaxMs: 100 } },
+        { target: untrusted, runner: { retryMs: 50, retryMaxMs: 100 } },
+      ],
+      logger,
+    });
+    try {
+      expect(broker.url).toMatch(/^mqtts:/);
+      for (const r of powerRecords(5)) hub.publish(r);
+      await until(() => hub.stats()[0]!.delivered === 5, 10_000, 'delivery over TLS');
+      // A subscriber over TLS finds the retained discovery config and the last state.
+      const ha = await mqtt.connectAsync(broker.url, { clientId: 'tls-ha', ca: readFileSync(certs.caFile) });
+      const got = new Map<string, string>();
+      ha.on('message', (t, p) => got.set(t, p.toString()));
+      await ha.subscribeAsync(['homeassistant/#', `b-route/${METER}/power`], { qos: 1 });
+      const configTopic = `homeassistant/device/b_route_${METER.toLowerCase()}/config`;
+      await until(
+        () => got.has(configTopic) && got.has(`b-route/${METER}/power`),
+        5_000,
+        'retained over TLS',
+      );
+      expect(haDiscoveryProblems(JSON.parse(got.get(configTopic)!))).toEqual([]);
+      expect(JSON.parse(got.get(`b-route/${METER}/power`)!)).toHaveProperty('instant_power_w');
+      await ha.endAsync();
+
+      // The wrong CA: refused, said once in a warning naming the reason, readings held, no crash.
+      await until(() => hub.stats()[1]!.failures > 2, 10_000, 'refusals');
+      expect(hub.stats()[1]).toMatchObject({ delivered: 0, pending: 5, down: true });
+      const warnings = logger.lines.filter((l) => String(l.msg).startsWith('mqtt: cannot connect'));
+      expect(warnings.length).toBe(1);
+      expect(String(warnings[0]!.msg)).toMatch(/certificate/i);
+      expect(untrusted.client.connected).toBe(false);
     } finally {
       await hub.stop(100);
       await broker.stop();

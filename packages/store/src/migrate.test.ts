@@ -135,8 +135,35 @@ describe('migrations/init.sql', () => {
         expect(await columns(t)).toEqual(EXPECTED);
         const { rows } = await t.pool.query('SELECT version, name FROM schema_migrations');
         expect(rows).toEqual([{ version: 1, name: 'init' }]);
-        // migrate() sees version 1 recorded by psql and applies nothing.
-        expect(await migrate(t.db)).toEqual({ applied: [], version: 1 });
+        // migrate() sees version 1 recorded by psql and applies only the later numbered files.
+        const later = (await listMigrations(DEFAULT_MIGRATIONS_DIR)).slice(1).map((m) => m.version);
+        expect(await migrate(t.db)).toEqual({ applied: later, version: Math.max(1, ...later) });
+      },
+      { migrate: false },
+    );
+  });
+
+  it.skipIf(!hasPsql)('init.sql and then every numbered file, with psql -f, record themselves', async () => {
+    await withTestDatabase(
+      async (t) => {
+        const run = promisify(execFile);
+        const files = (await listMigrations(DEFAULT_MIGRATIONS_DIR)).map((m) => m.file);
+        for (let i = 0; i < 2; i++) {
+          for (const f of files) await run(PSQL, ['-v', 'ON_ERROR_STOP=1', '-q', '-X', '-f', f, t.url]);
+        }
+        // public keeps exactly the agreed tables; additions live in schema extra.
+        expect(await columns(t)).toEqual(EXPECTED);
+        const all = (await listMigrations(DEFAULT_MIGRATIONS_DIR)).map((m) => m.version);
+        expect(await migrate(t.db)).toEqual({ applied: [], version: Math.max(...all) });
+        const { rows } = await t.pool.query(
+          `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+           WHERE table_schema = 'extra' AND table_name = 'meter_fault' ORDER BY ordinal_position`,
+        );
+        expect(rows.map((r) => [r.column_name, r.data_type, r.is_nullable])).toEqual([
+          ['meter', 'text', 'NO'],
+          ['time', 'timestamp with time zone', 'NO'],
+          ['fault', 'boolean', 'NO'],
+        ]);
       },
       { migrate: false },
     );
@@ -208,10 +235,11 @@ describe('migrate', () => {
   afterAll(() => t.close());
 
   it('applies init.sql once; a second run is a no-op', async () => {
-    expect(await migrate(t.db)).toEqual({ applied: [1], version: 1 });
-    expect(await migrate(t.db)).toEqual({ applied: [], version: 1 });
+    const all = (await listMigrations(DEFAULT_MIGRATIONS_DIR)).map((m) => m.version);
+    expect(await migrate(t.db)).toEqual({ applied: all, version: Math.max(...all) });
+    expect(await migrate(t.db)).toEqual({ applied: [], version: Math.max(...all) });
     const { rows } = await t.pool.query('SELECT count(*) AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(all.length);
   });
 
   it('applies each file once when two pools migrate at the same time', async () => {

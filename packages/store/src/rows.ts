@@ -8,6 +8,7 @@ import type {
   NewCpuTemperature,
   NewEnergyInterval,
   NewEnergyReading,
+  NewMeterFault,
   NewPowerSample,
   NewScanLog,
 } from './schema.js';
@@ -39,6 +40,7 @@ export interface StoreRows {
   co2_sample: NewCo2Sample;
   bme280_sample: NewBme280Sample;
   scan_log: NewScanLog;
+  'extra.meter_fault': NewMeterFault;
 }
 
 export type RowKind = keyof StoreRows;
@@ -54,6 +56,7 @@ export const ROW_KINDS: readonly RowKind[] = [
   'co2_sample',
   'bme280_sample',
   'scan_log',
+  'extra.meter_fault',
 ];
 
 const TIME_FIELDS = new Set(['time', 'slot', 'seen', 'first_seen', 'last_seen']);

@@ -99,6 +99,14 @@ export interface ScanLogTable {
   side: number | null;
 }
 
+/** extra.meter_fault (migration 020): the meter's fault status (EPC 88) at each reading. */
+export interface MeterFaultTable {
+  meter: string;
+  time: Timestamp;
+  /** True when the meter reports a fault (88 = 0x41). */
+  fault: boolean;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   meter: MeterTable;
@@ -109,6 +117,7 @@ export interface Database {
   co2_sample: Co2SampleTable;
   bme280_sample: Bme280SampleTable;
   scan_log: ScanLogTable;
+  'extra.meter_fault': MeterFaultTable;
 }
 
 export type MeterRow = Selectable<MeterTable>;
@@ -128,3 +137,4 @@ export type NewCpuTemperature = Insertable<CpuTemperatureTable>;
 export type NewCo2Sample = Insertable<Co2SampleTable>;
 export type NewBme280Sample = Insertable<Bme280SampleTable>;
 export type NewScanLog = Insertable<ScanLogTable>;
+export type NewMeterFault = Insertable<MeterFaultTable>;

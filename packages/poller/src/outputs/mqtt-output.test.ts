@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../app/testing/rig.js';
 import { mqttOutput } from './mqtt-output.js';
 import { OutputHub } from './output-hub.js';
-import { haDiscoveryProblems } from './testing/ha-rules.js';
+import { haDiscoveryProblems, haStateProblems } from './testing/ha-rules.js';
 import { type Mosquitto, mosquitto, mosquittoPath } from './testing/mosquitto.js';
 import { ENTRIES, METER, powerRecords, until } from './testing/records.js';
 import { makeTestCerts, opensslPath } from './testing/tls-certs.js';
@@ -108,7 +108,8 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
       unit_of_measurement: 'W',
       state_class: 'measurement',
     });
-    for (const k of ['lqi', 'rssi', 'session']) expect(payload.cmps[k]?.entity_category).toBe('diagnostic');
+    for (const k of ['lqi', 'rssi', 'session', 'fault'])
+      expect(payload.cmps[k]?.entity_category).toBe('diagnostic');
     expect(payload.availability_topic).toBe('b-route/status');
 
     // Retained, so a Home Assistant that starts later finds it: a fresh client gets it at once.
@@ -151,6 +152,38 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
       temperature_c: 21.5,
     });
     expect(of('b-route/status').at(-1)!.payload).toBe('online');
+  });
+
+  it("shows the meter's fault status (EPC 88) as a diagnostic problem binary sensor, both ways", async () => {
+    const faultTopic = `b-route/${METER}/fault`;
+    const fault = (on: boolean, time: string) =>
+      hub.entry({ kind: 'extra.meter_fault', row: { meter: METER, time: new Date(time), fault: on } });
+    fault(false, '2026-12-06T01:00:00Z');
+    await until(() => of(faultTopic).length > 0, 5_000, 'fault state');
+    const config = JSON.parse(of(configTopic).at(-1)!.payload) as {
+      cmps: Record<string, Record<string, unknown>>;
+    };
+    expect(haDiscoveryProblems(config)).toEqual([]);
+    const entity = config.cmps.fault!;
+    expect(entity).toMatchObject({
+      p: 'binary_sensor',
+      device_class: 'problem',
+      entity_category: 'diagnostic',
+      state_topic: faultTopic,
+      payload_on: '1',
+      payload_off: '0',
+    });
+    const off = of(faultTopic).at(-1)!;
+    expect(haStateProblems(entity, off.payload)).toEqual([]);
+    expect(JSON.parse(off.payload)).toEqual({ fault: 0, timestamp: '2026-12-06T01:00:00.000Z' });
+
+    fault(true, '2026-12-06T02:00:00Z');
+    await until(() => of(faultTopic).length > 1, 5_000, 'fault on');
+    const on = of(faultTopic).at(-1)!.payload;
+    expect(haStateProblems(entity, on)).toEqual([]);
+    expect(JSON.parse(on)).toMatchObject({ fault: 1 });
+    // The check is not vacuous: a value that is neither payload leaves HA's entity unknown.
+    expect(haStateProblems(entity, JSON.stringify({ fault: true }))).not.toEqual([]);
   });
 
   it('sends discovery again when Home Assistant comes online', async () => {

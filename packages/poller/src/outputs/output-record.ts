@@ -7,7 +7,7 @@
  */
 import type { StoreEntry } from '@b-route/store';
 
-export type OutputKind = 'power' | 'energy' | 'interval' | 'sensor' | 'meter' | 'link' | 'session';
+export type OutputKind = 'power' | 'energy' | 'interval' | 'sensor' | 'meter' | 'fault' | 'link' | 'session';
 
 export type OutputValue = number | string | null;
 
@@ -95,6 +95,9 @@ export function toRecord(entry: StoreEntry): OutputRecord {
       if (r.unit_kwh !== undefined) values.unit_kwh = r.unit_kwh;
       return record('meter', r.meter, r.seen, values);
     }
+    case 'extra.meter_fault':
+      // 1 when the meter reports a fault (EPC 88 = 0x41), 0 when it reports none (0x42).
+      return record('fault', entry.row.meter, entry.row.time, { fault: entry.row.fault ? 1 : 0 });
     case 'scan_log': {
       const r = entry.row;
       return record('link', r.address, r.time, {

@@ -207,6 +207,9 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
     await broker.start();
     for (const r of records.slice(30)) hub.publish(r);
     await until(() => records.every((r) => times().has(r.time)), 20_000, 'every reading after the restart');
+    // The subscriber can see the last message before the publisher has its PUBACK and settles
+    // the batch: wait for the outbox, not just the broker.
+    await until(() => hub.stats()[0]!.pending === 0, 5_000, 'outbox emptied');
     const stats = hub.stats()[0]!;
     expect(stats.pending).toBe(0);
     expect(stats.delivered).toBe(stats.offered);

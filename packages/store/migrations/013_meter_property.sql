@@ -12,3 +12,5 @@ CREATE TABLE IF NOT EXISTS extra.meter_property (
   value jsonb,
   PRIMARY KEY (meter, epc, time)
 );
+
+INSERT INTO schema_migrations (version, name) VALUES (13, 'meter_property') ON CONFLICT (version) DO NOTHING;

@@ -12,3 +12,5 @@ CREATE TABLE IF NOT EXISTS extra.sensor_reading (
   PRIMARY KEY (sensor, name, time)
 );
 CREATE INDEX IF NOT EXISTS sensor_reading_time_idx ON extra.sensor_reading (time);
+
+INSERT INTO schema_migrations (version, name) VALUES (14, 'sensor_reading') ON CONFLICT (version) DO NOTHING;

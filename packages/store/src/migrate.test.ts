@@ -143,6 +143,32 @@ describe('migrations/init.sql', () => {
     );
   });
 
+  it.skipIf(!hasPsql)('init.sql and then every numbered file, with psql -f, record themselves', async () => {
+    await withTestDatabase(
+      async (t) => {
+        const run = promisify(execFile);
+        const files = (await listMigrations(DEFAULT_MIGRATIONS_DIR)).map((m) => m.file);
+        for (let i = 0; i < 2; i++) {
+          for (const f of files) await run(PSQL, ['-v', 'ON_ERROR_STOP=1', '-q', '-X', '-f', f, t.url]);
+        }
+        // public keeps exactly the agreed tables; additions live in schema extra.
+        expect(await columns(t)).toEqual(EXPECTED);
+        const all = (await listMigrations(DEFAULT_MIGRATIONS_DIR)).map((m) => m.version);
+        expect(await migrate(t.db)).toEqual({ applied: [], version: Math.max(...all) });
+        const { rows } = await t.pool.query(
+          `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+           WHERE table_schema = 'extra' AND table_name = 'meter_fault' ORDER BY ordinal_position`,
+        );
+        expect(rows.map((r) => [r.column_name, r.data_type, r.is_nullable])).toEqual([
+          ['meter', 'text', 'NO'],
+          ['time', 'timestamp with time zone', 'NO'],
+          ['fault', 'boolean', 'NO'],
+        ]);
+      },
+      { migrate: false },
+    );
+  });
+
   it('creates exactly the agreed schema, keys and checks', async () => {
     await withTestDatabase(async (t) => {
       expect(await columns(t)).toEqual(EXPECTED);

@@ -8,6 +8,7 @@ import type {
   NewCpuTemperature,
   NewEnergyInterval,
   NewEnergyReading,
+  NewMeterFault,
   NewMeterProperty,
   NewPowerSample,
   NewScanLog,
@@ -43,6 +44,7 @@ export interface StoreRows {
   scan_log: NewScanLog;
   'extra.meter_property': NewMeterProperty;
   'extra.sensor_reading': NewSensorReading;
+  'extra.meter_fault': NewMeterFault;
 }
 
 export type RowKind = keyof StoreRows;
@@ -60,6 +62,7 @@ export const ROW_KINDS: readonly RowKind[] = [
   'scan_log',
   'extra.meter_property',
   'extra.sensor_reading',
+  'extra.meter_fault',
 ];
 
 const TIME_FIELDS = new Set(['time', 'slot', 'seen', 'first_seen', 'last_seen']);

@@ -122,6 +122,14 @@ export interface SensorReadingTable {
   unit: string | null;
 }
 
+/** extra.meter_fault (migration 020): the meter's fault status (EPC 88) at each reading. */
+export interface MeterFaultTable {
+  meter: string;
+  time: Timestamp;
+  /** True when the meter reports a fault (88 = 0x41). */
+  fault: boolean;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   meter: MeterTable;
@@ -134,6 +142,7 @@ export interface Database {
   scan_log: ScanLogTable;
   'extra.meter_property': MeterPropertyTable;
   'extra.sensor_reading': SensorReadingTable;
+  'extra.meter_fault': MeterFaultTable;
 }
 
 export type MeterRow = Selectable<MeterTable>;
@@ -155,3 +164,4 @@ export type NewBme280Sample = Insertable<Bme280SampleTable>;
 export type NewScanLog = Insertable<ScanLogTable>;
 export type NewMeterProperty = Insertable<MeterPropertyTable>;
 export type NewSensorReading = Insertable<SensorReadingTable>;
+export type NewMeterFault = Insertable<MeterFaultTable>;

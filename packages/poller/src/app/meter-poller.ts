@@ -12,7 +12,14 @@ import type { MeterIdentity } from './meter-identity.js';
 import type { MeterPort } from './meter-port.js';
 import type { ImplausibleReason } from './plausible-sink.js';
 import { meterPropertyEntries } from './property-rows.js';
-import { EPC, energyReadingEntry, pollIntervalEntries, powerSampleEntry, type Readings } from './rows.js';
+import {
+  EPC,
+  energyReadingEntry,
+  faultEntry,
+  pollIntervalEntries,
+  powerSampleEntry,
+  type Readings,
+} from './rows.js';
 import { put, type RowSink } from './sink.js';
 
 /** Cycle lengths in seconds, as `[schedule]` of power_consumption.ini gives them. */
@@ -21,7 +28,7 @@ export interface ScheduleSeconds {
   readonly instantaneous: number;
   /** E0 + E3. Default 300. */
   readonly cumulative: number;
-  /** D3 + D7 + E1. Default 3600. */
+  /** D3 + D7 + E1, and 88 (fault status). Default 3600. */
   readonly meta: number;
 }
 
@@ -31,7 +38,7 @@ export function meterSchedule(s: ScheduleSeconds = DEFAULT_SCHEDULE): ScheduleEn
   return [
     { name: 'instantaneous', epcs: [EPC.power, EPC.currents], periodMs: s.instantaneous * 1000 },
     { name: 'cumulative', epcs: [EPC.normal, EPC.reverse], periodMs: s.cumulative * 1000 },
-    { name: 'meta', epcs: [EPC.coefficient, EPC.digits, EPC.unit], periodMs: s.meta * 1000 },
+    { name: 'meta', epcs: [EPC.coefficient, EPC.digits, EPC.unit, EPC.fault], periodMs: s.meta * 1000 },
   ];
 }
 
@@ -123,6 +130,7 @@ export class MeterPoller {
     this.#noteSentinels(id, at, readings);
     this.#put(powerSampleEntry(id, at, readings));
     for (const entry of meterPropertyEntries(id, at, readings)) this.#put(entry);
+    this.#put(faultEntry(id, at, readings));
     const facts = identity.factsFor(id);
     if (!facts) {
       if (readings.has(EPC.normal))

@@ -25,6 +25,7 @@ export const EPC = {
   manufacturer: 0x8a,
   serial: 0x8d,
   currentDate: 0x98,
+  fault: 0x88,
   coefficient: 0xd3,
   digits: 0xd7,
   normal: 0xe0,
@@ -95,6 +96,13 @@ export function meterRow(id: string, at: number, readings: Readings, scale?: Ene
     ...(digits !== undefined ? { digits } : {}),
     ...(scale ? { coefficient: scale.coefficient, unit_kwh: scale.unitKwh } : {}),
   };
+}
+
+/** 88 → extra.meter_fault; undefined when the answer does not carry it (or the meter lacks it). */
+export function faultEntry(meter: string, at: number, readings: Readings): StoreEntry | undefined {
+  const fault = readingValue<boolean>(readings, EPC.fault);
+  if (typeof fault !== 'boolean') return undefined;
+  return { kind: 'extra.meter_fault', row: { meter, time: new Date(at), fault } };
 }
 
 /** E7 + E8 → power_sample; undefined when the answer carries neither. */

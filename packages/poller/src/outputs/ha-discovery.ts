@@ -4,7 +4,8 @@
  * follow HA's sensor rules: `power` in W with `state_class: measurement`; `energy` in kWh with
  * `state_class: total_increasing` (what the Energy dashboard takes as grid consumption and
  * return to grid); the last 30-minute values are `energy` without a state class (HA rejects
- * `measurement` on energy); link quality and session state are diagnostics.
+ * `measurement` on energy); link quality, session state and the meter's fault status (EPC 88, a
+ * `problem` binary sensor, on when the meter reports a fault) are diagnostics.
  * Pure: builds topics and payloads, publishes nothing.
  */
 import type { OutputRecord } from './output-record.js';
@@ -188,6 +189,17 @@ export function discoveryFor(
       entity_category: 'diagnostic',
       state_topic: t('link'),
       value_template: '{{ value_json.rssi_dbm }}',
+    },
+    fault: {
+      p: 'binary_sensor',
+      name: 'Fault',
+      unique_id: `${id}_fault`,
+      device_class: 'problem',
+      entity_category: 'diagnostic',
+      state_topic: t('fault'),
+      value_template: '{{ value_json.fault }}',
+      payload_on: '1',
+      payload_off: '0',
     },
     session: {
       p: 'sensor',

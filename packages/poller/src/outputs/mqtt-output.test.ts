@@ -1,8 +1,10 @@
 /**
  * Against a real mosquitto, with a real MQTT client subscribed as Home Assistant would be: the
  * discovery config obeys HA's rules, state follows the readings, availability and last will
- * work, discovery comes again on HA's birth message, and a broker restart loses no reading.
+ * work, discovery comes again on HA's birth message, a broker restart loses no reading, and TLS
+ * with a private CA delivers while a server the CA did not sign is refused.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../app/testing/rig.js';
 import { mqttOutput } from './mqtt-output.js';
 import { OutputHub } from './output-hub.js';
-import { haDiscoveryProblems } from './testing/ha-rules.js';
+import { haDiscoveryProblems, haStateProblems } from './testing/ha-rules.js';
 import { type Mosquitto, mosquitto, mosquittoPath } from './testing/mosquitto.js';
 import { ENTRIES, METER, powerRecords, until } from './testing/records.js';
+import { makeTestCerts, opensslPath } from './testing/tls-certs.js';
 
 const haveBroker = mosquittoPath() !== undefined;
 if (!haveBroker)
@@ -105,7 +108,8 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
       unit_of_measurement: 'W',
       state_class: 'measurement',
     });
-    for (const k of ['lqi', 'rssi', 'session']) expect(payload.cmps[k]?.entity_category).toBe('diagnostic');
+    for (const k of ['lqi', 'rssi', 'session', 'fault'])
+      expect(payload.cmps[k]?.entity_category).toBe('diagnostic');
     expect(payload.availability_topic).toBe('b-route/status');
 
     // Retained, so a Home Assistant that starts later finds it: a fresh client gets it at once.
@@ -150,6 +154,38 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
     expect(of('b-route/status').at(-1)!.payload).toBe('online');
   });
 
+  it("shows the meter's fault status (EPC 88) as a diagnostic problem binary sensor, both ways", async () => {
+    const faultTopic = `b-route/${METER}/fault`;
+    const fault = (on: boolean, time: string) =>
+      hub.entry({ kind: 'extra.meter_fault', row: { meter: METER, time: new Date(time), fault: on } });
+    fault(false, '2026-12-06T01:00:00Z');
+    await until(() => of(faultTopic).length > 0, 5_000, 'fault state');
+    const config = JSON.parse(of(configTopic).at(-1)!.payload) as {
+      cmps: Record<string, Record<string, unknown>>;
+    };
+    expect(haDiscoveryProblems(config)).toEqual([]);
+    const entity = config.cmps.fault!;
+    expect(entity).toMatchObject({
+      p: 'binary_sensor',
+      device_class: 'problem',
+      entity_category: 'diagnostic',
+      state_topic: faultTopic,
+      payload_on: '1',
+      payload_off: '0',
+    });
+    const off = of(faultTopic).at(-1)!;
+    expect(haStateProblems(entity, off.payload)).toEqual([]);
+    expect(JSON.parse(off.payload)).toEqual({ fault: 0, timestamp: '2026-12-06T01:00:00.000Z' });
+
+    fault(true, '2026-12-06T02:00:00Z');
+    await until(() => of(faultTopic).length > 1, 5_000, 'fault on');
+    const on = of(faultTopic).at(-1)!.payload;
+    expect(haStateProblems(entity, on)).toEqual([]);
+    expect(JSON.parse(on)).toMatchObject({ fault: 1 });
+    // The check is not vacuous: a value that is neither payload leaves HA's entity unknown.
+    expect(haStateProblems(entity, JSON.stringify({ fault: true }))).not.toEqual([]);
+  });
+
   it('sends discovery again when Home Assistant comes online', async () => {
     const before = of(configTopic).length;
     await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
@@ -171,6 +207,9 @@ describe.skipIf(!haveBroker)('mqttOutput against mosquitto', () => {
     await broker.start();
     for (const r of records.slice(30)) hub.publish(r);
     await until(() => records.every((r) => times().has(r.time)), 20_000, 'every reading after the restart');
+    // The subscriber can see the last message before the publisher has its PUBACK and settles
+    // the batch: wait for the outbox, not just the broker.
+    await until(() => hub.stats()[0]!.pending === 0, 5_000, 'outbox emptied');
     const stats = hub.stats()[0]!;
     expect(stats.pending).toBe(0);
     expect(stats.delivered).toBe(stats.offered);
@@ -232,6 +271,68 @@ describe.skipIf(!haveBroker)('mqttOutput with a user name and password', () => {
       await until(() => hub.stats()[1]!.delivered === 10, 10_000, 'delivery with the right password');
       await until(() => hub.stats()[0]!.failures > 2, 10_000, 'refusals');
       expect(hub.stats()[0]).toMatchObject({ delivered: 0, pending: 10, down: true });
+    } finally {
+      await hub.stop(100);
+      await broker.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!haveBroker || !opensslPath())('mqttOutput over TLS', () => {
+  it('delivers to a TLS listener trusting a private CA, and refuses a server the CA did not sign', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outputs-mqtt-tls-'));
+    const certs = await makeTestCerts(dir);
+    const broker = await mosquitto(join(dir, 'broker'), { tls: certs });
+    await broker.start();
+    const logger = memoryLogger();
+    const trusted = mqttOutput({
+      url: broker.url,
+      caFile: certs.caFile,
+      clientId: 'tls-good',
+      reconnectMs: 100,
+      logger,
+    });
+    const untrusted = mqttOutput({
+      url: broker.url,
+      caFile: certs.otherCaFile,
+      clientId: 'tls-bad',
+      reconnectMs: 100,
+      logger,
+    });
+    const hub = await OutputHub.open({
+      outputs: [
+        { target: trusted, runner: { retryMs: 50, retryMaxMs: 100 } },
+        { target: untrusted, runner: { retryMs: 50, retryMaxMs: 100 } },
+      ],
+      logger,
+    });
+    try {
+      expect(broker.url).toMatch(/^mqtts:/);
+      for (const r of powerRecords(5)) hub.publish(r);
+      await until(() => hub.stats()[0]!.delivered === 5, 10_000, 'delivery over TLS');
+      // A subscriber over TLS finds the retained discovery config and the last state.
+      const ha = await mqtt.connectAsync(broker.url, { clientId: 'tls-ha', ca: readFileSync(certs.caFile) });
+      const got = new Map<string, string>();
+      ha.on('message', (t, p) => got.set(t, p.toString()));
+      await ha.subscribeAsync(['homeassistant/#', `b-route/${METER}/power`], { qos: 1 });
+      const configTopic = `homeassistant/device/b_route_${METER.toLowerCase()}/config`;
+      await until(
+        () => got.has(configTopic) && got.has(`b-route/${METER}/power`),
+        5_000,
+        'retained over TLS',
+      );
+      expect(haDiscoveryProblems(JSON.parse(got.get(configTopic)!))).toEqual([]);
+      expect(JSON.parse(got.get(`b-route/${METER}/power`)!)).toHaveProperty('instant_power_w');
+      await ha.endAsync();
+
+      // The wrong CA: refused, said once in a warning naming the reason, readings held, no crash.
+      await until(() => hub.stats()[1]!.failures > 2, 10_000, 'refusals');
+      expect(hub.stats()[1]).toMatchObject({ delivered: 0, pending: 5, down: true });
+      const warnings = logger.lines.filter((l) => String(l.msg).startsWith('mqtt: cannot connect'));
+      expect(warnings.length).toBe(1);
+      expect(String(warnings[0]!.msg)).toMatch(/certificate/i);
+      expect(untrusted.client.connected).toBe(false);
     } finally {
       await hub.stop(100);
       await broker.stop();

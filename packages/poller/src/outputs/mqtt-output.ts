@@ -48,6 +48,8 @@ export function mqttOutput(options: MqttOutputOptions): OutputTarget & { readonl
   /** Discovery configs per device id, re-sent on each connection and HA birth message. */
   const discovered = new Map<string, { topic: string; payload: string }>();
   let wake: (() => void) | undefined;
+  /** The last connection error logged as a warning; cleared on connection. */
+  let lastError: string | undefined;
   const ownMeters = new Set<string>();
   const connectOptions: IClientOptions = {
     clientId: options.clientId ?? `b-route-${process.pid}`,
@@ -69,6 +71,7 @@ export function mqttOutput(options: MqttOutputOptions): OutputTarget & { readonl
   };
 
   client.on('connect', () => {
+    lastError = undefined;
     log.info({ url: options.url }, 'mqtt connected');
     void (async () => {
       try {
@@ -89,9 +92,17 @@ export function mqttOutput(options: MqttOutputOptions): OutputTarget & { readonl
       sendDiscovery().catch((err: unknown) => log.warn({ err }, 'mqtt: cannot resend discovery'));
     }
   });
-  // mqtt.js emits 'error' for refused connections and TLS failures; the runner logs outages, so
-  // these go to debug (they repeat on every reconnection attempt).
-  client.on('error', (err) => log.debug({ err }, 'mqtt error'));
+  // mqtt.js emits 'error' for refused connections and TLS failures (an untrusted certificate, a
+  // name mismatch), again on every reconnection attempt: each distinct reason is logged once as
+  // a warning, saying why, until a connection succeeds; repeats go to debug.
+  client.on('error', (err) => {
+    if (err.message === lastError) {
+      log.debug({ err }, 'mqtt error');
+      return;
+    }
+    lastError = err.message;
+    log.warn({ err, url: options.url }, `mqtt: cannot connect: ${err.message}`);
+  });
 
   const ensureDiscovery = async (r: OutputRecord): Promise<void> => {
     if (!(options.discovery ?? true)) return;

@@ -13,6 +13,7 @@ export type OutputKind =
   | 'interval'
   | 'sensor'
   | 'meter'
+  | 'fault'
   | 'link'
   | 'session'
   | 'property';
@@ -103,6 +104,9 @@ export function toRecord(entry: StoreEntry): OutputRecord {
       if (r.unit_kwh !== undefined) values.unit_kwh = r.unit_kwh;
       return record('meter', r.meter, r.seen, values);
     }
+    case 'extra.meter_fault':
+      // 1 when the meter reports a fault (EPC 88 = 0x41), 0 when it reports none (0x42).
+      return record('fault', entry.row.meter, entry.row.time, { fault: entry.row.fault ? 1 : 0 });
     case 'scan_log': {
       const r = entry.row;
       return record('link', r.address, r.time, {

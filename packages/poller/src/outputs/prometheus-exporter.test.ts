@@ -42,6 +42,7 @@ describe('PrometheusExporter', () => {
     });
     port = await hub.exporter!.listen();
     for (const e of ENTRIES) hub.entry(e);
+    hub.entry({ kind: 'extra.meter_fault', row: { meter: METER, time: new Date(), fault: true } });
     hub.session({ meter: METER, state: 'recovering', time: new Date() });
     hub.session({ meter: METER, state: 'ready', time: new Date() });
   });
@@ -63,6 +64,7 @@ describe('PrometheusExporter', () => {
     );
     expect(text).toContain('b_route_pressure_pascals{sensor="bme280"} 101320');
     expect(text).toContain('b_route_humidity_ratio{sensor="bme280"} 0.455');
+    expect(text).toContain(`b_route_meter_fault{${m}} 1`);
     expect(text).toContain('b_route_session_reconnects_total 1');
     expect(text).toContain('b_route_meter_failed_requests_total 3');
     expect(text).toContain('b_route_spool_rows 7');

@@ -192,6 +192,15 @@ export class PrometheusExporter {
         );
         break;
       }
+      case 'fault':
+        this.#set(
+          'b_route_meter_fault',
+          'gauge',
+          'Fault status the meter reports (EPC 88): 1 fault, 0 none.',
+          m,
+          v.fault,
+        );
+        break;
       case 'meter':
         break;
     }

@@ -1,7 +1,7 @@
 /**
- * Home Assistant's documented rules for an MQTT device discovery payload and its sensor
- * entities (MQTT integration: "Device discovery payload"; Sensor entity: device classes, their
- * units and allowed state classes). The test's independent check of `ha-discovery.ts`.
+ * Home Assistant's documented rules for an MQTT device discovery payload and its sensor and
+ * binary sensor entities (MQTT integration: "Device discovery payload"; Sensor entity: device
+ * classes, their units and allowed state classes; Binary sensor: device classes, payload_on/off). The test's independent check of `ha-discovery.ts`.
  * Returns the problems found; empty is valid.
  */
 const UNITS: Record<string, readonly (string | undefined)[]> = {
@@ -20,6 +20,87 @@ const STATE_CLASSES: Record<string, readonly (string | undefined)[]> = {
   energy: ['total', 'total_increasing', undefined],
   enum: [undefined],
 };
+
+/** Binary sensor device classes (HA binary_sensor docs). */
+const BINARY_CLASSES = new Set([
+  'battery',
+  'battery_charging',
+  'carbon_monoxide',
+  'cold',
+  'connectivity',
+  'door',
+  'garage_door',
+  'gas',
+  'heat',
+  'light',
+  'lock',
+  'moisture',
+  'motion',
+  'moving',
+  'occupancy',
+  'opening',
+  'plug',
+  'power',
+  'presence',
+  'problem',
+  'running',
+  'safety',
+  'smoke',
+  'sound',
+  'tamper',
+  'update',
+  'vibration',
+  'window',
+]);
+
+/** Binary sensors have no unit or state class; their device class is from their own list. */
+function binarySensorProblems(at: string, c: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const dc = (c.device_class ?? c.dev_cla) as string | undefined;
+  if (dc !== undefined && !BINARY_CLASSES.has(dc))
+    problems.push(`${at}: binary_sensor device_class ${dc} unknown`);
+  if ((c.unit_of_measurement ?? c.unit_of_meas) !== undefined)
+    problems.push(`${at}: a binary_sensor has no unit`);
+  if ((c.state_class ?? c.stat_cla) !== undefined) problems.push(`${at}: a binary_sensor has no state_class`);
+  const ec = c.entity_category ?? c.ent_cat;
+  if (ec !== undefined && ec !== 'diagnostic')
+    problems.push(`${at}: a binary_sensor's entity_category can only be diagnostic`);
+  return problems;
+}
+
+/**
+ * What HA makes of a state payload for one discovered entity: the `{{ value_json.<key> }}`
+ * template picks a value, which for a binary_sensor must equal `payload_on` (default `ON`) or
+ * `payload_off` (default `OFF`) — anything else leaves the entity unknown — and for a sensor
+ * with a numeric device class must be a number. Returns the problems; empty is valid.
+ */
+export function haStateProblems(component: Record<string, unknown>, payload: string): string[] {
+  const template = (component.value_template ?? component.val_tpl) as string | undefined;
+  const key = template ? /^\{\{\s*value_json\.(\w+)\s*\}\}$/.exec(template)?.[1] : undefined;
+  if (template && !key) return [`template ${template} not understood by this check`];
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return key ? ['payload is not JSON but the template reads value_json'] : [];
+  }
+  const value = key ? (json as Record<string, unknown>)[key] : json;
+  if (value === undefined) return [`payload has no ${key}`];
+  // Jinja renders a JSON number as its digits and a boolean as True/False.
+  const rendered = typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+  const platform = component.p ?? component.platform;
+  if (platform === 'binary_sensor') {
+    const on = String(component.payload_on ?? component.pl_on ?? 'ON');
+    const off = String(component.payload_off ?? component.pl_off ?? 'OFF');
+    return rendered === on || rendered === off ? [] : [`state ${rendered} is neither ${on} nor ${off}`];
+  }
+  const dc = component.device_class ?? component.dev_cla;
+  if (dc !== undefined && dc !== 'enum' && value !== null && typeof value !== 'number')
+    return [`state ${rendered} is not a number for device_class ${String(dc)}`];
+  if (dc === 'enum' && !(component.options as unknown[] | undefined)?.includes(value))
+    return [`state ${rendered} is not among the options`];
+  return [];
+}
 
 export function haDiscoveryProblems(payload: Record<string, unknown>): string[] {
   const problems: string[] = [];
@@ -42,6 +123,10 @@ export function haDiscoveryProblems(payload: Record<string, unknown>): string[] 
     else uniqueIds.add(uid);
     if (typeof (c.state_topic ?? c.stat_t ?? payload.state_topic) !== 'string')
       problems.push(`${at}: no state_topic`);
+    if (platform === 'binary_sensor') {
+      problems.push(...binarySensorProblems(at, c));
+      continue;
+    }
     const dc = (c.device_class ?? c.dev_cla) as string | undefined;
     const unit = (c.unit_of_measurement ?? c.unit_of_meas) as string | undefined;
     const sc = (c.state_class ?? c.stat_cla) as string | undefined;

@@ -52,6 +52,8 @@ export interface Mosquitto {
 export interface MosquittoOptions {
   /** Users and passwords; given, anonymous clients are refused. */
   readonly users?: Readonly<Record<string, string>>;
+  /** PEM files: the listener speaks TLS only (`url` is then mqtts://). */
+  readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
 }
 
 export async function mosquitto(dir: string, options: MosquittoOptions = {}): Promise<Mosquitto> {
@@ -70,6 +72,13 @@ export async function mosquitto(dir: string, options: MosquittoOptions = {}): Pr
     conf,
     [
       `listener ${port} 127.0.0.1`,
+      ...(options.tls
+        ? [
+            `cafile ${options.tls.caFile}`,
+            `certfile ${options.tls.certFile}`,
+            `keyfile ${options.tls.keyFile}`,
+          ]
+        : []),
       // Started as root (CI), mosquitto 2 drops to user `mosquitto`, which cannot read the
       // test's 0700 temporary directory (password file, persistence); as any other user this
       // line has no effect.
@@ -86,7 +95,7 @@ export async function mosquitto(dir: string, options: MosquittoOptions = {}): Pr
   let child: ChildProcess | undefined;
   const broker: Mosquitto = {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     async start() {
       child = spawn(bin, ['-c', conf], { stdio: 'ignore' });
       const end = Date.now() + 10_000;

@@ -6,7 +6,15 @@
  * session re-authenticating, meter out of reach, dongle rebooted or unplugged in between) or
  * corrupted never reaches the host as a reading.
  */
-import { decodeFrame, EOJ, ESV, METER_PROPERTIES, SkLineParser } from '@b-route/echonet';
+import {
+  decodeFrame,
+  EOJ,
+  ESV,
+  type Frame,
+  METER_PROPERTIES,
+  SkCommandReader,
+  SkLineParser,
+} from '@b-route/echonet';
 
 export interface DeliveredPower {
   /** Simulated time the reply's ERXUDP line was printed. */
@@ -23,8 +31,10 @@ export interface TapCounts {
   /** The same reply printed again (the duplicate fault). */
   duplicates: number;
   /**
-   * A second answer to one request: the client sent it again before the first answer came
-   * (an answer slowed past the client's timeout); the first answer is the one it takes.
+   * An answer to a request already answered under another TID: the client sent the Get again
+   * (its answer slowed past the client's timeout, or SKSENDTO's own answer did) with a new TID
+   * before the first answer came; the client takes the first answer and forgets the request's
+   * other TIDs, so this one can never become a row.
    */
   answersToResends: number;
   /** `FAIL ER10` answers (the fail-er10 fault). */
@@ -34,16 +44,21 @@ export interface TapCounts {
 }
 
 interface Source {
+  /** Dongle → host bytes. */
   onOutput(listener: (bytes: Uint8Array) => void): () => void;
+  /** Host → dongle bytes: the SKSENDTO frames, to know which TIDs ask the same thing. */
+  onInput(listener: (bytes: Uint8Array) => void): () => void;
 }
 
 /**
- * Answers with the TID of an answer seen less than this long ago answer the same request: a
- * duplicate (same bytes; printed 50–400 ms after the original, seen up to seconds later at high
- * speed, where one real millisecond is seconds of simulated time) or the answer to a resend.
- * TIDs only repeat otherwise after the client starts counting again on a new session.
+ * One request as the host put it on the air: a Get sent again (same object, same EPCs, right
+ * after a send of it that had no answer yet) is the same request under a new TID, as
+ * echonet's FrameSender resends (one frame in flight; a resend goes before any other job).
  */
-const SAME_REQUEST_WINDOW_MS = 60_000;
+interface SentRequest {
+  readonly key: string;
+  answered: boolean;
+}
 
 export class DongleTap {
   readonly delivered: DeliveredPower[] = [];
@@ -56,22 +71,51 @@ export class DongleTap {
     notifications: 0,
   };
   readonly #parser = new SkLineParser();
+  readonly #commands = new SkCommandReader();
   readonly #now: () => number;
-  readonly #lastByTid = new Map<number, { at: number; hex: string }>();
-  readonly #off: () => void;
+  /** The request each TID was last sent for, and the hex of the first answer to that TID. */
+  readonly #byTid = new Map<number, { request: SentRequest; answer?: string }>();
+  #lastGet: SentRequest | null = null;
+  readonly #offs: (() => void)[];
 
   constructor(source: Source, now: () => number) {
     this.#now = now;
-    this.#off = source.onOutput((bytes) => {
-      for (const event of this.#parser.push(bytes)) {
-        if (event.type === 'fail' && event.code === 'ER10') this.counts.failEr10++;
-        if (event.type === 'erxudp' && event.lport === 0x0e1a) this.#datagram(event.data);
-      }
-    });
+    this.#offs = [
+      source.onInput((bytes) => {
+        for (const input of this.#commands.push(bytes)) {
+          if (input.type === 'command' && input.name === 'SKSENDTO' && input.data) this.#sent(input.data);
+        }
+      }),
+      source.onOutput((bytes) => {
+        for (const event of this.#parser.push(bytes)) {
+          if (event.type === 'fail' && event.code === 'ER10') this.counts.failEr10++;
+          if (event.type === 'erxudp' && event.lport === 0x0e1a) this.#datagram(event.data);
+        }
+      }),
+    ];
   }
 
   close(): void {
-    this.#off();
+    for (const off of this.#offs) off();
+  }
+
+  #sent(data: Uint8Array): void {
+    let frame: Frame;
+    try {
+      frame = decodeFrame(data);
+    } catch {
+      return;
+    }
+    if (frame.deoj !== EOJ.smartMeter || frame.esv !== ESV.Get) {
+      // INFC_Res does not interrupt a Get's resends; a SetC is another job.
+      if (frame.esv !== ESV.INFC_Res) this.#lastGet = null;
+      return;
+    }
+    const key = frame.properties.map((p) => p.epc).join(',');
+    const last = this.#lastGet;
+    const request = last && !last.answered && last.key === key ? last : { key, answered: false };
+    this.#lastGet = request;
+    this.#byTid.set(frame.tid, { request });
   }
 
   #datagram(data: Uint8Array): void {
@@ -91,15 +135,26 @@ export class DongleTap {
     if (frame.esv !== ESV.Get_Res && frame.esv !== ESV.Get_SNA) return;
     const e7 = frame.properties.find((p) => p.epc === METER_PROPERTIES.instantaneousPower.epc);
     if (!e7 || e7.edt.length === 0) return;
-    const at = this.#now();
     const hex = Buffer.from(data).toString('hex');
-    const last = this.#lastByTid.get(frame.tid);
-    this.#lastByTid.set(frame.tid, { at, hex });
-    if (last !== undefined && at - last.at < SAME_REQUEST_WINDOW_MS) {
-      if (last.hex === hex) this.counts.duplicates++;
-      else this.counts.answersToResends++;
+    const sent = this.#byTid.get(frame.tid);
+    // An answer to a TID the host never sent is nobody's answer (the client ignores it).
+    if (sent === undefined) return;
+    if (sent.answer !== undefined) {
+      // The same TID answered again: the dongle's duplicate (however late it is printed), or
+      // a corrupted copy that still decodes. Not a second sample either way.
+      this.counts.duplicates++;
       return;
     }
-    this.delivered.push({ at, tid: frame.tid, powerW: METER_PROPERTIES.instantaneousPower.decode(e7.edt) });
+    sent.answer = hex;
+    if (sent.request.answered) {
+      this.counts.answersToResends++;
+      return;
+    }
+    sent.request.answered = true;
+    this.delivered.push({
+      at: this.#now(),
+      tid: frame.tid,
+      powerW: METER_PROPERTIES.instantaneousPower.decode(e7.edt),
+    });
   }
 }

@@ -106,6 +106,7 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
   #replugTimer: SimTimer | null = null;
   #scheduled: SimTimer[] = [];
   #closed = false;
+  readonly #inputListeners = new Set<(bytes: Uint8Array) => void>();
   readonly #startedAt: number;
 
   constructor(options: SimulatorOptions) {
@@ -183,7 +184,18 @@ export class Simulator extends EventEmitter<SimulatorEvents> {
 
   /** Host → dongle bytes (ignored while unplugged). */
   write(bytes: Uint8Array): void {
-    if (this.#plugged && !this.#closed) this.dongle.write(bytes);
+    if (!this.#plugged || this.#closed) return;
+    for (const listener of this.#inputListeners) listener(bytes);
+    this.dongle.write(bytes);
+  }
+
+  /**
+   * Host → dongle bytes the dongle received (not those written while unplugged), for a listener
+   * that follows both directions of the UART. Returns an unsubscribe function.
+   */
+  onInput(listener: (bytes: Uint8Array) => void): () => void {
+    this.#inputListeners.add(listener);
+    return () => this.#inputListeners.delete(listener);
   }
 
   /** Dongle → host bytes. Returns an unsubscribe function. */

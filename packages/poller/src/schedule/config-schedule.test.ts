@@ -27,6 +27,7 @@ describe('scheduleFromConfig', () => {
       EPC.coefficient,
       EPC.digits,
       EPC.unit,
+      EPC.fault,
     ]);
   });
 });

@@ -141,7 +141,8 @@ export function tempChartConfig(data: TempData, options: ChartOptions = {}): Cha
       .filter((a) => axes.has(a))
       .map((a) => (a === 'temp' ? 'temperature' : a)),
   );
-  return lineChartConfig(datasets, data.bucketMs, scales, title);
+  // A chart of serial values in other units only has no part to name: the range alone.
+  return lineChartConfig(datasets, data.bucketMs, scales, title.trim());
 }
 
 export async function renderTempChart(data: TempData, options: ChartOptions = {}): Promise<RenderedChart> {

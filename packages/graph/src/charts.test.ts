@@ -11,7 +11,7 @@ import { drawPowerChart, drawTempChart } from './charts.js';
 import { isGraphError } from './errors.js';
 import { canvasModule, decodePng } from './render/canvas-module.js';
 import { registerChartFont } from './render/fonts.js';
-import { POWER_COLORS, TEMP_COLORS } from './render/palette.js';
+import { POWER_COLORS, SERIAL_COLORS, TEMP_COLORS } from './render/palette.js';
 import {
   countColor,
   cropInk,
@@ -193,6 +193,65 @@ describe('temperature chart from the database', () => {
     expect(countColor(img, TEMP_COLORS.co2, plotColumns(layout, at(0), at(17.5)))).toBe(0);
     expect(countColor(img, TEMP_COLORS['co2-temperature'])).toBe(0);
     expect(layout.scales.co2).toBeDefined();
+  });
+
+  it('adds serial sensor values when asked: °C on the temperature axis, another unit on its own axis', async () => {
+    const d = day.toISOString();
+    // node-1 prints lux=… (lx) all day and out=… (degC) from 06:00 to 12:00.
+    await sql`
+      INSERT INTO extra.sensor_reading (sensor, name, time, value, unit)
+      SELECT 'node-1', 'lux', t, 500 + 400 * sin(extract(epoch FROM t) / 2000), 'lx'
+      FROM generate_series(${d}::timestamptz, ${d}::timestamptz + interval '24 hours' - interval '1 minute', interval '1 minute') AS t
+      UNION ALL
+      SELECT 'node-1', 'out', t, 28 + 3 * cos(extract(epoch FROM t) / 2500), 'DEGC'
+      FROM generate_series(${d}::timestamptz + interval '6 hours', ${d}::timestamptz + interval '12 hours', interval '1 minute') AS t`.execute(
+      pg.db,
+    );
+    const without = await drawTempChart(pg.db, dayRange, { width: W, height: H });
+    const plain = await decodePng(without.png);
+    for (const c of SERIAL_COLORS) expect(countColor(plain, c), String(c)).toBe(0);
+    expect(Object.keys(without.layout.scales).some((k) => k.startsWith('unit:'))).toBe(false);
+
+    const { png, layout, data } = await drawTempChart(pg.db, dayRange, {
+      width: W,
+      height: H,
+      serial: ['lux', 'out'],
+    });
+    const img = await decodePng(png);
+    expect(data.series.filter((s) => s.kind === 'serial').map((s) => s.name)).toEqual(['lux', 'out']);
+    expect(layout.datasets).toContain('lux (node-1) [lx]');
+    expect(layout.datasets).toContain('out (node-1) [DEGC]');
+    // lux: first colour, all day; out: second colour, only between 06:00 and 12:00.
+    expect(countColor(img, SERIAL_COLORS[0]!, plotColumns(layout, at(0), at(24)))).toBeGreaterThan(100);
+    expect(countColor(img, SERIAL_COLORS[1]!, plotColumns(layout, at(6), at(12)))).toBeGreaterThan(50);
+    expect(countColor(img, SERIAL_COLORS[1]!, plotColumns(layout, at(13), at(24)))).toBe(0);
+    expect(Object.keys(layout.scales).sort()).toEqual([
+      'co2',
+      'humidity',
+      'pressure',
+      'temp',
+      'unit:lx',
+      'x',
+    ]);
+    // The lux axis spans its values; the temperature axis now reaches up to out's 31 °C.
+    expect(layout.scales['unit:lx']!.max).toBeGreaterThanOrEqual(899);
+    expect(layout.scales.temp!.max).toBeGreaterThanOrEqual(30.9);
+  });
+
+  it('draws serial values alone on a day without other sensors; an unknown name is still no data', async () => {
+    const next = new Date(t0 + 2 * DAY_MS);
+    const range = { start: next, end: new Date(t0 + 3 * DAY_MS) };
+    await sql`
+      INSERT INTO extra.sensor_reading (sensor, name, time, value, unit)
+      SELECT 'node-2', 'rain', t, 2, 'mm'
+      FROM generate_series(${next.toISOString()}::timestamptz, ${next.toISOString()}::timestamptz + interval '23 hours', interval '10 minutes') AS t`.execute(
+      pg.db,
+    );
+    const { png, layout } = await drawTempChart(pg.db, range, { width: W, height: H, serial: 'all' });
+    expect(countColor(await decodePng(png), SERIAL_COLORS[0]!)).toBeGreaterThan(100);
+    expect(Object.keys(layout.scales).sort()).toEqual(['unit:mm', 'x']);
+    const err = await drawTempChart(pg.db, range, { serial: ['nosuch'] }).catch((e: unknown) => e);
+    expect(isGraphError(err) && err.code).toBe('range.empty');
   });
 });
 

@@ -43,6 +43,11 @@ export async function drawPowerChart(
   return { png, layout, data };
 }
 
+export interface TempChartOptions extends ChartOptions {
+  /** Serial sensor values to add, by name, or 'all' (see TempQueryOptions). */
+  readonly serial?: readonly string[] | 'all';
+}
+
 /**
  * @throws GraphError `range.empty` when no sensor has data in the range; `db.unreachable` /
  *   `db.query`; `font.missing`, `render.failed`.
@@ -50,9 +55,11 @@ export async function drawPowerChart(
 export async function drawTempChart(
   db: Kysely<Database>,
   range: TimeRange,
-  options: ChartOptions = {},
+  options: TempChartOptions = {},
 ): Promise<DrawnChart<TempData>> {
-  const data = await withDb(() => queryTempData(db, range));
+  const data = await withDb(() =>
+    queryTempData(db, range, options.serial === undefined ? {} : { serial: options.serial }),
+  );
   if (data.series.length === 0) throw emptyRange(range, '');
   const { png, layout } = await renderTempChart(data, options);
   return { png, layout, data };

@@ -50,6 +50,15 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['power', '--', '-d', '2024-06-01']).range).toEqual({ date: '2024-06-01' });
   });
 
+  it('reads --serial repeated or comma-separated, and all', () => {
+    expect(parseCliArgs(['temp']).serial).toBeUndefined();
+    expect(parseCliArgs(['temp', '--serial', 'lux']).serial).toEqual(['lux']);
+    expect(
+      parseCliArgs(['temp', '--serial', 'lux,out', '--serial', ' t ', '--serial', 'lux']).serial,
+    ).toEqual(['lux', 'out', 't']);
+    expect(parseCliArgs(['temp', '--serial', 't', '--serial', 'all']).serial).toBe('all');
+  });
+
   it('rejects what it cannot use with args.invalid', () => {
     for (const argv of [
       [],
@@ -62,6 +71,8 @@ describe('parseCliArgs', () => {
       ['power', '--days', '-1'],
       ['power', '--meter', 'xyz'],
       ['power', '-w', 'soon'],
+      ['temp', '--serial'],
+      ['temp', '--serial', 'a,,b'],
     ]) {
       let error: unknown;
       try {
@@ -87,6 +98,9 @@ describe('parseWindow', () => {
 describe('usage', () => {
   it('names every option', () => {
     const text = usage('power');
+    expect(usage('temp')).toMatch(
+      /--serial NAMES {6}add serial sensors' values[\s\S]*all = every name in the range\n/,
+    );
     for (const o of [
       '--date',
       '--days',
@@ -98,6 +112,7 @@ describe('usage', () => {
       '--height',
       '--lang',
       '--config',
+      '--serial',
       '--help',
     ]) {
       expect(text).toContain(o);

@@ -21,6 +21,8 @@ export interface CliOptions {
   readonly config?: string;
   readonly meter?: string;
   readonly font?: string;
+  /** temp: serial sensor values to add by name, or 'all'. */
+  readonly serial?: readonly string[] | 'all';
 }
 
 export function usage(kind: ChartKind | 'power|temp'): string {
@@ -40,6 +42,8 @@ Draws the ${what} chart of a day (or a range) as PNG and prints the path written
       --lang ja|en        label language; default ja
       --config FILE       settings file; default ./power_consumption.ini
       --meter ID          meter (16 hex digits); default the one with the latest data${kind === 'temp' ? ' (power only)' : ''}
+      --serial NAMES      add serial sensors' values of these names: comma-separated or repeated;
+                          all = every name in the range${kind === 'power' ? ' (temp only)' : ''}
       --font FILE         font file with Japanese glyphs; default IPA Gothic
   -h, --help              this text
 
@@ -80,6 +84,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (v.meter !== undefined && !/^[0-9A-Fa-f]{16}$/.test(v.meter)) {
     throw new GraphError('args.invalid', `--meter must be 16 hex digits, got "${v.meter}"`);
   }
+  let serial: readonly string[] | 'all' | undefined;
+  if (v.serial !== undefined) {
+    const names = v.serial.flatMap((s) => s.split(',')).map((s) => s.trim());
+    if (names.some((n) => n === ''))
+      throw new GraphError('args.invalid', '--serial needs a value name (or all), got an empty one');
+    serial = names.includes('all') ? 'all' : [...new Set(names)];
+  }
   return {
     kind,
     help: v.help === true,
@@ -92,6 +103,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(v.config === undefined ? {} : { config: v.config }),
     ...(v.meter === undefined ? {} : { meter: v.meter.toUpperCase() }),
     ...(v.font === undefined ? {} : { font: v.font }),
+    ...(serial === undefined ? {} : { serial }),
   };
 }
 
@@ -113,6 +125,7 @@ function parse(argv: readonly string[]) {
       config: { type: 'string' },
       meter: { type: 'string' },
       font: { type: 'string' },
+      serial: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -11,6 +11,8 @@ import { createTestDatabase, type TestDatabase } from '@b-route/store/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../render/canvas-module.js';
+import { SERIAL_COLORS } from '../render/palette.js';
+import { countColor } from '../test-support/png-inspect.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MAIN = join(here, 'main.ts');
@@ -95,6 +97,29 @@ describe('power and temp commands', () => {
       'power_2024-05-30_2024-06-01.png',
       'power_20240601T0900_20240601T1800.png',
     ]);
+  });
+
+  it('temp --serial adds the named serial values; an unknown name alone is no data', async () => {
+    await sql`
+      INSERT INTO extra.sensor_reading (sensor, name, time, value, unit)
+      SELECT 'xbee', 'lux', t, 300, 'lx'
+      FROM generate_series('2024-06-02T00:00+09'::timestamptz, '2024-06-02T23:50+09'::timestamptz, interval '10 minutes') AS t`.execute(
+      pg.db,
+    );
+    const out = mkdtempSync(join(work, 'serial-'));
+    const r = await run(['temp', '-d', '2024-06-02', '-o', out, '--serial', 'out,lux']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const img = await decodePng(readFileSync(join(out, 'temp_2024-06-02.png')));
+    expect(countColor(img, SERIAL_COLORS[0]!)).toBeGreaterThan(100);
+    // Without --serial the day has nothing to draw.
+    const none = await run(['temp', '-d', '2024-06-02', '-o', `${out}/plain.png`]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^temp: no data between/);
+    const unknown = await run(['temp', '-d', '2024-06-02', '-o', `${out}/plain.png`, '--serial', 'nosuch']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^temp: no data between/);
+    expect(readdirSync(out)).toEqual(['temp_2024-06-02.png']);
   });
 
   it('prints help with -h and exits 0', async () => {

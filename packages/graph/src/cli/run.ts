@@ -65,7 +65,10 @@ export async function runCli(argv: readonly string[], io: CliIo, connect: Connec
             ...chart,
             ...(options.meter === undefined ? {} : { meter: options.meter }),
           })
-        : await drawTempChart(conn.db, range, chart);
+        : await drawTempChart(conn.db, range, {
+            ...chart,
+            ...(options.serial === undefined ? {} : { serial: options.serial }),
+          });
     await output.commit(drawn.png);
     io.stdout(path);
     return 0;

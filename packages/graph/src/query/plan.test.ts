@@ -10,7 +10,7 @@ import { type Expression, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jstMidnight } from '../time.js';
 import { bucketedReadingsQuery, bucketedSamplesQuery, rawSamplesQuery } from './power.js';
-import { tempQuery } from './temp.js';
+import { serialQuery, tempQuery } from './temp.js';
 
 const METER = '001C6400601421A3';
 const first = jstMidnight('2024-05-01');
@@ -41,6 +41,10 @@ beforeAll(async () => {
     INSERT INTO energy_reading (meter, time, normal_kwh, reverse_kwh, coefficient, unit_kwh)
     SELECT ${METER}, ${f}::timestamptz + n * interval '5 minutes', 1000 + n * 0.01, 50, 1, 0.1
     FROM generate_series(0, ${Math.floor(ROWS / 30)}) AS n`.execute(pg.db);
+  await sql`
+    INSERT INTO extra.sensor_reading (sensor, name, time, value, unit)
+    SELECT 'xbee', nm, ${f}::timestamptz + n * interval '10 seconds', n % 10, 'degC'
+    FROM generate_series(0, ${ROWS / 2 - 1}) AS n, unnest(ARRAY['t', 'lux']) AS nm`.execute(pg.db);
   await sql`ANALYZE`.execute(pg.db);
 });
 
@@ -100,6 +104,20 @@ describe('range query plans on a seeded table (no planner settings changed)', ()
     );
     expect(bucketed).not.toMatch(/Seq Scan on bme280_sample/);
     expect(indexUsed(bucketed)).toBe('bme280_sample_time_idx');
+  });
+
+  it('reads a day of serial sensor values, and averages a month of them per bucket, through an index', async () => {
+    const raw = await plan(serialQuery(pg.db, ['t'], day, null));
+    expect(raw).not.toMatch(/Seq Scan/);
+    expect(['sensor_reading_time_idx', 'sensor_reading_pkey']).toContain(indexUsed(raw));
+    const all = await plan(serialQuery(pg.db, 'all', day, null));
+    expect(all).not.toMatch(/Seq Scan/);
+    expect(indexUsed(all)).toBe('sensor_reading_time_idx');
+    const month = { start: first, end: new Date(first.getTime() + 30 * DAY_MS) };
+    const bucketed = await plan(serialQuery(pg.db, ['t', 'lux'], month, 30 * 60_000));
+    expect(bucketed).not.toMatch(/Seq Scan on sensor_reading/);
+    expect(bucketed).not.toMatch(/Sort Key: .*date_bin/);
+    expect(['sensor_reading_time_idx', 'sensor_reading_pkey']).toContain(indexUsed(bucketed));
   });
 
   it('averages a week per 10 minutes from the 5-minute rollups through their indexes', async () => {

@@ -74,3 +74,81 @@ describe('queryTempData', () => {
     expect((await queryTempData(pg.db, range)).series).toEqual([]);
   });
 });
+
+describe('queryTempData with serial sensors', () => {
+  // A second month, clear of the rows above: two XBee nodes printing t=…,lux=… every 10 minutes.
+  const month = jstMidnight('2024-07-01');
+  const monthRange = { start: month, end: new Date(month.getTime() + 31 * DAY_MS) };
+  const first = { start: month, end: new Date(month.getTime() + DAY_MS) };
+
+  beforeAll(async () => {
+    const m = month.toISOString();
+    // xbee-1: t = 20 in the first half of each hour, 22 in the second; lux = 100 all along.
+    // xbee-2: t = 30 (unit ℃). A third name, `v`, is never asked for by name.
+    await sql`
+      INSERT INTO extra.sensor_reading (sensor, name, time, value, unit)
+      SELECT 'xbee-1', 't', t, CASE WHEN extract(minute FROM t) < 30 THEN 20 ELSE 22 END, 'degC'
+      FROM generate_series(${m}::timestamptz, ${m}::timestamptz + interval '31 days' - interval '10 minutes', interval '10 minutes') AS t
+      UNION ALL
+      SELECT 'xbee-1', 'lux', t, 100, 'lx'
+      FROM generate_series(${m}::timestamptz, ${m}::timestamptz + interval '31 days' - interval '10 minutes', interval '10 minutes') AS t
+      UNION ALL
+      SELECT 'xbee-2', 't', t, 30, '℃'
+      FROM generate_series(${m}::timestamptz, ${m}::timestamptz + interval '2 days' - interval '10 minutes', interval '10 minutes') AS t
+      UNION ALL
+      SELECT 'xbee-2', 'v', ${m}::timestamptz + interval '5 minutes', 3.3, NULL`.execute(pg.db);
+  });
+
+  it('adds nothing without the option, and nothing for an unknown name', async () => {
+    expect((await queryTempData(pg.db, first)).series).toEqual([]);
+    expect((await queryTempData(pg.db, first, { serial: ['nosuch'] })).series).toEqual([]);
+  });
+
+  it('returns the raw values of a day, one series per (sensor, name), with the unit', async () => {
+    const d = await queryTempData(pg.db, first, { serial: ['t', 'lux'] });
+    expect(d.bucketMs).toBeNull();
+    expect(d.series.map((s) => `${s.kind}:${s.sensor}:${s.name}:${s.unit}:${s.points.length}`)).toEqual([
+      'serial:xbee-1:lux:lx:144',
+      'serial:xbee-1:t:degC:144',
+      'serial:xbee-2:t:℃:144',
+    ]);
+    const t1 = d.series.find((s) => s.sensor === 'xbee-1' && s.name === 't')!;
+    expect(t1.points.slice(0, 4)).toEqual([
+      { x: month.getTime(), y: 20 },
+      { x: month.getTime() + 600_000, y: 20 },
+      { x: month.getTime() + 1_200_000, y: 20 },
+      { x: month.getTime() + 1_800_000, y: 22 },
+    ]);
+  });
+
+  it("takes every name in the range with 'all', a NULL unit as null", async () => {
+    const d = await queryTempData(pg.db, first, { serial: 'all' });
+    expect(d.series.map((s) => `${s.sensor}:${s.name}:${s.unit}`)).toEqual([
+      'xbee-1:lux:lx',
+      'xbee-1:t:degC',
+      'xbee-2:t:℃',
+      'xbee-2:v:null',
+    ]);
+    expect(d.series.at(-1)!.points).toEqual([{ x: month.getTime() + 300_000, y: 3.3 }]);
+  });
+
+  it('averages a month per (sensor, name) and bucket from the raw table', async () => {
+    const d = await queryTempData(pg.db, monthRange, { serial: ['t'] });
+    expect(d.bucketMs).toBe(30 * 60_000);
+    const t1 = d.series.find((s) => s.sensor === 'xbee-1')!;
+    const t2 = d.series.find((s) => s.sensor === 'xbee-2')!;
+    expect(t1.points).toHaveLength(31 * 48);
+    // Each half hour holds three readings, all 20 (first half) or all 22 (second half).
+    expect(t1.points.slice(0, 3)).toEqual([
+      { x: month.getTime() + 15 * 60_000, y: 20 },
+      { x: month.getTime() + 45 * 60_000, y: 22 },
+      { x: month.getTime() + 75 * 60_000, y: 20 },
+    ]);
+    expect(t1.unit).toBe('degC');
+    expect(t2.points).toHaveLength(2 * 48);
+    expect(new Set(t2.points.map((p) => p.y))).toEqual(new Set([30]));
+    // Per hour: the two half hours' averages come out to 21.
+    const hourly = await queryTempData(pg.db, monthRange, { serial: ['t'], bucketMs: 60 * 60_000 });
+    expect(new Set(hourly.series[0]!.points.map((p) => p.y))).toEqual(new Set([21]));
+  });
+});

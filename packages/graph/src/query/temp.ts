@@ -19,12 +19,17 @@ import {
 } from './rollup.js';
 import type { SeriesPoint } from './series.js';
 
-export type TempKind = 'cpu' | 'temperature' | 'humidity' | 'pressure' | 'co2' | 'co2-temperature';
+/** `serial`: one value of a keilog-style serial sensor (extra.sensor_reading), when asked for. */
+export type TempKind = 'cpu' | 'temperature' | 'humidity' | 'pressure' | 'co2' | 'co2-temperature' | 'serial';
 
 export interface TempSeries {
   readonly kind: TempKind;
   /** Host name, device path or bus address, as the poller stored it. */
   readonly sensor: string;
+  /** For `serial`: the value's name on the sensor's line. */
+  readonly name?: string;
+  /** For `serial`: the value's unit as stored (the latest non-null one), or null. */
+  readonly unit?: string | null;
   readonly points: SeriesPoint[];
 }
 
@@ -39,6 +44,8 @@ export interface TempData {
 export interface TempQueryOptions {
   /** Bucket size in ms, or null for raw samples; default chooseBucket(range length). */
   readonly bucketMs?: number | null;
+  /** Serial sensor values to add, by name; 'all': every name in the range. Default: none. */
+  readonly serial?: readonly string[] | 'all';
 }
 
 /** Which column of which table feeds which series. */
@@ -57,6 +64,7 @@ const KIND_ORDER: readonly TempKind[] = [
   'pressure',
   'co2',
   'co2-temperature',
+  'serial',
 ];
 
 export async function queryTempData(
@@ -69,10 +77,12 @@ export async function queryTempData(
   const bucketMs = options.bucketMs === undefined ? chooseBucket(end - start) : options.bucketMs;
   const run = async (q: RawBuilder<Record<string, unknown>>) =>
     bucketMs === null ? (await q.execute(db)).rows : executeWithoutJit(db, q);
-  const [cpu, bme, co2] = await Promise.all([
+  const serial = options.serial ?? [];
+  const [cpu, bme, co2, readings] = await Promise.all([
     run(tempQuery(db, 'cpu_temperature', Object.keys(CPU), range, bucketMs)),
     run(tempQuery(db, 'bme280_sample', Object.keys(BME280), range, bucketMs)),
     run(tempQuery(db, 'co2_sample', Object.keys(CO2), range, bucketMs)),
+    serial.length === 0 ? [] : run(serialQuery(db, serial, range, bucketMs)),
   ]);
   const series = new Map<string, TempSeries>();
   const add = (kind: TempKind, sensor: string, x: number, y: unknown): void => {
@@ -94,8 +104,31 @@ export async function queryTempData(
   collect(cpu, CPU);
   collect(bme, BME280);
   collect(co2, CO2);
+  const serialSeries = new Map<
+    string,
+    { name: string; sensor: string; unit: string | null; points: SeriesPoint[] }
+  >();
+  for (const row of readings) {
+    const y = row.value;
+    if (typeof y !== 'number' || !Number.isFinite(y)) continue;
+    const sensor = row.sensor as string;
+    const name = row.name as string;
+    const key = `${sensor}\u0000${name}`;
+    let s = serialSeries.get(key);
+    if (!s) {
+      s = { name, sensor, unit: null, points: [] };
+      serialSeries.set(key, s);
+    }
+    if (typeof row.unit === 'string') s.unit = row.unit;
+    s.points.push({ x: new Date(row.t as Date).getTime() + (bucketMs === null ? 0 : bucketMs / 2), y });
+  }
+  for (const s of serialSeries.values())
+    series.set(`serial\u0000${s.sensor}\u0000${s.name}`, { kind: 'serial', ...s });
   const ordered = [...series.values()].sort(
-    (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.sensor.localeCompare(b.sensor),
+    (a, b) =>
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+      a.sensor.localeCompare(b.sensor) ||
+      (a.name ?? '').localeCompare(b.name ?? ''),
   );
   return { start, end, bucketMs, series: ordered };
 }
@@ -152,5 +185,37 @@ export function tempQuery(
       FROM ${sql.table(table)}
       WHERE time >= ${from} AND time < ${to}
       GROUP BY sensor`,
+  )}) AS per_bucket`;
+}
+
+/**
+ * Serial sensor values in the range, as (sensor, name, t, value, unit) ordered by time, for the
+ * names asked for (or all); bucketed ranges average per (sensor, name) and bucket, straight from
+ * extra.sensor_reading (no rollup) through its (time) index. Exported so its plan can be checked.
+ */
+export function serialQuery(
+  db: Kysely<Database>,
+  names: readonly string[] | 'all',
+  range: TimeRange,
+  bucketMs: number | null,
+): RawBuilder<Record<string, unknown>> {
+  const only = names === 'all' ? sql<boolean>`TRUE` : sql<boolean>`name = ANY(${[...names]}::text[])`;
+  if (bucketMs === null) {
+    return sql`${db
+      .selectFrom('extra.sensor_reading')
+      .select(['sensor', 'name', sql<Date>`time`.as('t'), sql<number>`value::float8`.as('value'), 'unit'])
+      .where('time', '>=', range.start)
+      .where('time', '<', range.end)
+      .where(only)
+      .orderBy('time')}`;
+  }
+  return sql`SELECT bucket AS t, sensor, name, value, unit FROM (${perBucket(
+    range,
+    bucketMs,
+    (from, to) => sql`
+      SELECT sensor, name, avg(value)::float8 AS value, max(unit) AS unit
+      FROM extra.sensor_reading
+      WHERE time >= ${from} AND time < ${to} AND ${only}
+      GROUP BY sensor, name`,
   )}) AS per_bucket`;
 }

@@ -36,6 +36,18 @@ export const EXTRA_SENSOR_COLORS: readonly Rgb[] = [
   [140, 86, 75],
 ];
 
+/**
+ * Values of serial sensors (`temp --serial`) get these colours in turn: saturated or dark, as a
+ * light tint would also be found in the anti-aliased edge of another line on white.
+ */
+export const SERIAL_COLORS: readonly Rgb[] = [
+  [0, 128, 128],
+  [128, 128, 0],
+  [0, 0, 128],
+  [255, 0, 255],
+  [128, 0, 64],
+];
+
 export function css(rgb: Rgb, alpha = 1): string {
   return alpha === 1
     ? `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`

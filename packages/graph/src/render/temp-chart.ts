@@ -5,7 +5,7 @@
  */
 import { DAY_MS } from '@b-route/core';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
-import type { TempData, TempKind } from '../query/temp.js';
+import type { TempData, TempKind, TempSeries } from '../query/temp.js';
 import { describeRange } from '../time.js';
 import { type RenderedChart, renderChart } from './chart-canvas.js';
 import {
@@ -19,10 +19,10 @@ import {
 } from './chart-style.js';
 import { type Labels, labelsFor } from './labels.js';
 import { movingAverage, outageGap } from './moving-average.js';
-import { EXTRA_SENSOR_COLORS, GRID_COLOR, type Rgb, TEMP_COLORS } from './palette.js';
+import { EXTRA_SENSOR_COLORS, GRID_COLOR, type Rgb, SERIAL_COLORS, TEMP_COLORS } from './palette.js';
 import { timeAxis } from './time-axis.js';
 
-const AXIS: Record<TempKind, 'temp' | 'humidity' | 'pressure' | 'co2'> = {
+const AXIS: Record<Exclude<TempKind, 'serial'>, 'temp' | 'humidity' | 'pressure' | 'co2'> = {
   cpu: 'temp',
   temperature: 'temp',
   'co2-temperature': 'temp',
@@ -31,7 +31,18 @@ const AXIS: Record<TempKind, 'temp' | 'humidity' | 'pressure' | 'co2'> = {
   co2: 'co2',
 };
 
-function kindName(kind: TempKind, L: Labels): string {
+/** °C, C, degC, ℃ in any case: a serial value drawn on the temperature axis. */
+export function isTemperatureUnit(unit: string | null | undefined): boolean {
+  return unit != null && /^(°c|c|degc|℃)$/i.test(unit.trim());
+}
+
+/** The axis a series goes on: a serial value not in °C on an axis of its unit's own. */
+function axisOf(s: TempSeries): string {
+  if (s.kind !== 'serial') return AXIS[s.kind];
+  return isTemperatureUnit(s.unit) ? 'temp' : `unit:${s.unit ?? ''}`;
+}
+
+function kindName(kind: Exclude<TempKind, 'serial'>, L: Labels): string {
   switch (kind) {
     case 'cpu':
       return L.cpu;
@@ -60,7 +71,26 @@ export function tempChartConfig(data: TempData, options: ChartOptions = {}): Cha
   const perKind = new Map<TempKind, number>();
   for (const s of data.series) perKind.set(s.kind, (perKind.get(s.kind) ?? 0) + 1);
   const seen = new Map<TempKind, number>();
+  const units: string[] = [];
   for (const s of data.series) {
+    if (s.kind === 'serial') {
+      const nth = seen.get('serial') ?? 0;
+      seen.set('serial', nth + 1);
+      const axisId = axisOf(s);
+      const unit = s.unit ? ` [${s.unit}]` : '';
+      datasets.push(
+        lineDataset(
+          `${s.name ?? ''} (${s.sensor})${unit}`,
+          SERIAL_COLORS[nth % SERIAL_COLORS.length]!,
+          axisId,
+          s.points,
+          outageGap(s.points),
+        ) as ChartDataset,
+      );
+      axes.add(axisId);
+      if (axisId !== 'temp' && !units.includes(s.unit ?? '')) units.push(s.unit ?? '');
+      continue;
+    }
     const nth = seen.get(s.kind) ?? 0;
     seen.set(s.kind, nth + 1);
     const color: Rgb =
@@ -102,6 +132,8 @@ export function tempChartConfig(data: TempData, options: ChartOptions = {}): Cha
   if (axes.has('humidity')) scales.humidity = axis('right', L.humidityAxis, { min: 0, max: 100 });
   if (axes.has('pressure')) scales.pressure = axis('right', L.pressureAxis);
   if (axes.has('co2')) scales.co2 = axis('right', L.co2Axis, { suggestedMin: 400 });
+  // One right-hand axis per unit of the serial values not in °C, titled with the unit.
+  for (const unit of units) scales[`unit:${unit}`] = axis('right', unit === '' ? '-' : unit);
 
   const title = L.tempTitle(
     describeRange(data.start, data.end).label,
@@ -109,7 +141,8 @@ export function tempChartConfig(data: TempData, options: ChartOptions = {}): Cha
       .filter((a) => axes.has(a))
       .map((a) => (a === 'temp' ? 'temperature' : a)),
   );
-  return lineChartConfig(datasets, data.bucketMs, scales, title);
+  // A chart of serial values in other units only has no part to name: the range alone.
+  return lineChartConfig(datasets, data.bucketMs, scales, title.trim());
 }
 
 export async function renderTempChart(data: TempData, options: ChartOptions = {}): Promise<RenderedChart> {

@@ -13,20 +13,14 @@ import type { StoreLogger } from './logger.js';
 import type { StoreEntry } from './rows.js';
 import { Spool } from './spool.js';
 import { fillingDisk } from './testing/filling-disk.js';
+import { powerRow } from './testing/power-row.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-db.js';
 import { startTcpProxy } from './testing/test-proxy.js';
 import { StoreWriter } from './writer.js';
 
 const METER = '001C6400601421A3';
 const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
-const power = (s: number, w: number) =>
-  ({
-    meter: METER,
-    time: new Date(T0 + s * 1000),
-    power_w: w,
-    current_r_a: null,
-    current_t_a: null,
-  }) as const;
+const power = (s: number, w: number) => powerRow(METER, T0, s, w);
 const entries = (from: number, n: number): StoreEntry[] =>
   Array.from({ length: n }, (_, i) => ({ kind: 'power_sample', row: power((from + i) * 30, from + i) }));
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { SimClock } from '@b-route/simulator';
 import type { RowKind, StoreRows } from '@b-route/store';
 import { type EmbeddedServer, Spool, startEmbedded, stopEmbedded } from '@b-route/store';
+import { powerRow } from '@b-route/store/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterSchedule } from './meter-poller.js';
@@ -22,14 +23,7 @@ import { memoryLogger } from './testing/rig.js';
 
 const METER = '001C6400601421A3';
 const T0 = Date.UTC(2026, 4, 20, 0, 0, 0);
-const power = (s: number, w: number) =>
-  ({
-    meter: METER,
-    time: new Date(T0 + s * 1000),
-    power_w: w,
-    current_r_a: null,
-    current_t_a: null,
-  }) as const;
+const power = (s: number, w: number) => powerRow(METER, T0, s, w);
 
 // A cluster of its own: stopping the shared test server would stall every other test file.
 let root: string;

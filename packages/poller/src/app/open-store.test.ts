@@ -7,21 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimClock } from '@b-route/simulator';
 import { Spool } from '@b-route/store';
-import { createTestDatabase, startTcpProxy, type TestDatabase } from '@b-route/store/testing';
+import { createTestDatabase, powerRow, startTcpProxy, type TestDatabase } from '@b-route/store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
 import { memoryLogger } from './testing/rig.js';
 
 const METER = '001C6400601421A3';
 const T0 = Date.UTC(2026, 4, 20, 0, 0, 0);
-const power = (s: number, w: number) =>
-  ({
-    meter: METER,
-    time: new Date(T0 + s * 1000),
-    power_w: w,
-    current_r_a: null,
-    current_t_a: null,
-  }) as const;
+const power = (s: number, w: number) => powerRow(METER, T0, s, w);
 
 let t: TestDatabase;
 let dir: string;

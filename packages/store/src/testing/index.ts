@@ -2,5 +2,6 @@
 
 export * from './filling-disk.js';
 export * from './legacy-schema.js';
+export * from './power-row.js';
 export * from './test-db.js';
 export * from './test-proxy.js';
